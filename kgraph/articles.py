@@ -1,0 +1,402 @@
+"""Reading article files: YAML front matter with annotations, or raw text.
+
+The format is the contract in DESIGN.md: a UTF-8 text file, optional YAML front matter
+between ``---`` lines, then the body. Every problem is an :class:`ArticleError` naming the
+file and the field (``examples/x.md: visits[1].host: missing``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+from urllib.parse import urlsplit
+
+import yaml
+
+from .errors import ArticleError
+
+try:  # the C loader is much faster; both are safe loaders
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _YamlLoader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """A safe loader that leaves dates as text, so that kgraph checks them itself and an
+    invalid date is reported with its field rather than as a YAML error."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
+}
+
+#: Default largest article accepted, in bytes (``--max-size`` changes it).
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+STDIN = "-"
+
+ARTICLE_KEYS = ("title", "url", "published", "publisher", "language", "visits")
+VISIT_KEYS = (
+    "visitor", "host", "date", "led_by", "received_by", "topics", "agreement", "place",
+    "evidence",
+)
+PERSON_KEYS = ("name", "role")
+AGREEMENT_KEYS = ("type", "subject")
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class AgreementRef:
+    type: str
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class VisitAnnotation:
+    """One visit as an article states it (the ``visits`` entries of the front matter)."""
+
+    visitor: str
+    host: str
+    date: dt.date | None = None
+    led_by: PersonRef | None = None
+    received_by: PersonRef | None = None
+    topics: tuple[str, ...] = ()
+    agreement: AgreementRef | None = None
+    place: str | None = None
+    evidence: str | None = None
+    method: str = "annotated"
+    confidence: float | None = None
+
+
+@dataclass
+class Article:
+    """An article: where it came from, its metadata, body and visits.
+
+    ``visits`` is ``None`` for a raw article (no ``visits`` key): it needs extraction.
+    """
+
+    source: str
+    body: str
+    title: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    publisher: str | None = None
+    language: str = "id"
+    visits: list[VisitAnnotation] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_raw(self) -> bool:
+        return self.visits is None
+
+    @property
+    def key(self) -> str:
+        """What identifies the article across ingests: its URL, else its file path."""
+        return self.url or self.source
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Read one article file (``"-"`` is standard input).
+
+    Raises :class:`ArticleError` for unreadable files, non-UTF-8 text, invalid front
+    matter or annotations.
+    """
+    name = str(path)
+    if name == STDIN:
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        source = "<stdin>"
+    else:
+        source = _display_path(Path(name))
+        try:
+            with open(name, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+        except IsADirectoryError:
+            raise ArticleError("is a directory", file=source) from None
+        except FileNotFoundError:
+            raise ArticleError("no such file", file=source) from None
+        except OSError as exc:
+            raise ArticleError(f"cannot read: {exc.strerror or exc}", file=source) from None
+    if len(data) > max_bytes:
+        raise ArticleError(
+            f"larger than the limit of {max_bytes} bytes",
+            file=source,
+            hint="raise it with --max-size if the file really is one article",
+        )
+    return parse_article(data, source=source)
+
+
+def parse_article(data: bytes | str, *, source: str = "<string>") -> Article:
+    """Parse an article from its bytes (UTF-8) or text."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise ArticleError(
+                f"not valid UTF-8 (byte {exc.start}, line {line})",
+                file=source,
+                hint="convert the file to UTF-8",
+            ) from None
+    else:
+        text = data
+    text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        raise ArticleError("contains NUL bytes: not a text file", file=source)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    front, body = _split_front_matter(text, source)
+    if front is None:
+        return Article(source=source, body=body)
+    meta = _load_yaml(front, source)
+    return _article_from_mapping(meta, body, source)
+
+
+_FRONT_END_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+
+
+def _split_front_matter(text: str, source: str) -> tuple[str | None, str]:
+    if not re.match(r"---[ \t]*\n", text):
+        return None, text
+    start = text.index("\n") + 1
+    end = _FRONT_END_RE.search(text, start)
+    if end is None:
+        raise ArticleError(
+            "front matter has no closing '---' line", file=source, field="front matter"
+        )
+    body = text[end.end():]
+    if body.startswith("\n"):
+        body = body[1:]
+    return text[start:end.start()], body
+
+
+def _load_yaml(front: str, source: str) -> Any:
+    try:
+        return yaml.load(front, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        raise ArticleError(
+            f"invalid YAML{where}: {exc.problem or exc}", file=source, field="front matter"
+        ) from None
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise ArticleError(f"invalid YAML: {exc}", file=source, field="front matter") from None
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class _Fields:
+    """Typed access to one mapping of the front matter, with error paths."""
+
+    def __init__(self, mapping: Any, source: str, path: str, allowed: tuple[str, ...]) -> None:
+        if not isinstance(mapping, dict):
+            raise ArticleError(
+                f"expected a mapping of keys, got {_kind(mapping)}",
+                file=source,
+                field=path or "front matter",
+            )
+        for key in mapping:
+            if key not in allowed:
+                raise ArticleError(
+                    f"unknown key (allowed: {', '.join(allowed)})",
+                    file=source,
+                    field=self._join(path, str(key)),
+                )
+        self.mapping, self.source, self.path = mapping, source, path
+
+    @staticmethod
+    def _join(path: str, key: str) -> str:
+        return f"{path}.{key}" if path else key
+
+    def error(self, key: str, message: str) -> ArticleError:
+        return ArticleError(message, file=self.source, field=self._join(self.path, key))
+
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        value = self.mapping.get(key)
+        if value is None:
+            if required:
+                raise self.error(key, "missing")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.error(key, f"expected text, got {_kind(value)}")
+        value = " ".join(str(value).split())
+        if not value:
+            if required:
+                raise self.error(key, "empty")
+            return None
+        return value
+
+    def date(self, key: str) -> dt.date | None:
+        value = self.mapping.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise self.error(key, f"invalid date {value!r} (expected YYYY-MM-DD)")
+
+    def nested(self, key: str, allowed: tuple[str, ...]) -> "_Fields | None":
+        value = self.mapping.get(key)
+        if value is None:
+            return None
+        return _Fields(value, self.source, self._join(self.path, key), allowed)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _article_from_mapping(meta: Any, body: str, source: str) -> Article:
+    if meta is None:
+        meta = {}
+    fields = _Fields(meta, source, "", ARTICLE_KEYS)
+    url = fields.text("url")
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise fields.error("url", f"not an http(s) URL: {url!r}")
+    article = Article(
+        source=source,
+        body=body,
+        title=fields.text("title"),
+        url=url,
+        published=fields.date("published"),
+        publisher=fields.text("publisher"),
+        language=fields.text("language") or "id",
+    )
+    if "visits" in meta:
+        visits = meta["visits"]
+        if visits is None:
+            visits = []
+        if not isinstance(visits, list):
+            raise fields.error("visits", f"expected a list of visits, got {_kind(visits)}")
+        article.visits = [
+            _visit(item, source, f"visits[{index}]", body) for index, item in enumerate(visits)
+        ]
+    return article
+
+
+def _visit(item: Any, source: str, path: str, body: str) -> VisitAnnotation:
+    fields = _Fields(item, source, path, VISIT_KEYS)
+    visitor = fields.text("visitor", required=True)
+    host = fields.text("host", required=True)
+    evidence = fields.text("evidence")
+    if evidence is not None and evidence not in " ".join(body.split()):
+        raise fields.error("evidence", "does not occur in the article body")
+    return VisitAnnotation(
+        visitor=visitor,  # type: ignore[arg-type]
+        host=host,  # type: ignore[arg-type]
+        date=fields.date("date"),
+        led_by=_person(fields, "led_by"),
+        received_by=_person(fields, "received_by"),
+        topics=_topics(fields),
+        agreement=_agreement(fields),
+        place=fields.text("place"),
+        evidence=evidence,
+    )
+
+
+def _person(fields: _Fields, key: str) -> PersonRef | None:
+    value = fields.mapping.get(key)
+    if isinstance(value, str):
+        name = fields.text(key)
+        return PersonRef(name) if name else None
+    nested = fields.nested(key, PERSON_KEYS)
+    if nested is None:
+        return None
+    return PersonRef(nested.text("name", required=True), nested.text("role"))  # type: ignore[arg-type]
+
+
+def _agreement(fields: _Fields) -> AgreementRef | None:
+    value = fields.mapping.get("agreement")
+    if isinstance(value, str):
+        kind = fields.text("agreement")
+        return AgreementRef(kind) if kind else None
+    nested = fields.nested("agreement", AGREEMENT_KEYS)
+    if nested is None:
+        return None
+    return AgreementRef(nested.text("type", required=True), nested.text("subject"))  # type: ignore[arg-type]
+
+
+def _topics(fields: _Fields) -> tuple[str, ...]:
+    value = fields.mapping.get("topics")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise fields.error("topics", f"expected a list of topics, got {_kind(value)}")
+    topics: list[str] = []
+    for index, item in enumerate(value):
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise fields.error(f"topics[{index}]", f"expected text, got {_kind(item)}")
+        text = " ".join(str(item).split())
+        if text and text not in topics:
+            topics.append(text)
+    return tuple(topics)
+
+
+# --------------------------------------------------------------------------- finding files
+
+#: Readers by file suffix: every registered suffix is read as an article.
+READERS: dict[str, Callable[..., Article]] = {
+    ".md": read_article,
+    ".markdown": read_article,
+    ".txt": read_article,
+}
+
+
+#: Files that document a folder of articles rather than being one (skipped in folders).
+_NOT_ARTICLES = ("README", "LICENSE", "CHANGELOG")
+
+
+def iter_article_paths(
+    paths: Iterable[str | os.PathLike[str]], *, follow_symlinks: bool = False
+) -> Iterator[str]:
+    """Expand ``paths``: files as given, directories recursively (registered suffixes only,
+    hidden entries and README/LICENSE/CHANGELOG files skipped, sorted), ``"-"`` for stdin. Symbolic links inside a directory
+    are followed only with ``follow_symlinks``."""
+    for raw in paths:
+        name = str(raw)
+        if name == STDIN or not os.path.isdir(name):
+            yield name
+            continue
+        for root, dirs, files in os.walk(name, followlinks=follow_symlinks):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for file in sorted(files):
+                if file.startswith(".") or file.upper().startswith(_NOT_ARTICLES):
+                    continue
+                full = os.path.join(root, file)
+                if os.path.splitext(file)[1].lower() not in READERS:
+                    continue
+                if not follow_symlinks and os.path.islink(full):
+                    continue
+                yield full
+
+
+def _display_path(path: Path) -> str:
+    """The path relative to the working directory when it is inside it, else absolute."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()

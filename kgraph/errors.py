@@ -1,0 +1,42 @@
+"""Errors raised by kgraph's library functions.
+
+Every error a user can cause is a :class:`KGraphError`; the CLI prints it as one line
+(``file: field: message``) and exits 1, never with a traceback.
+"""
+from __future__ import annotations
+
+
+class KGraphError(Exception):
+    """A failure a user can fix: bad input, a missing or unreadable store, ...
+
+    ``file`` and ``field`` say where the problem is; ``hint`` says how to fix it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.field = field
+        self.hint = hint
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.file, self.field) if p]
+        text = ": ".join([*parts, self.message])
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class ArticleError(KGraphError):
+    """An article file cannot be read or its annotations are invalid."""
+
+
+class StoreError(KGraphError):
+    """The store cannot be read, locked or written."""

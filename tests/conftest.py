@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kgraph.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner, tmp_path, monkeypatch):
+    """Run the CLI in a temporary working directory; returns the click Result."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KGRAPH_STORE", raising=False)
+
+    def run(*args: str, input: str | None = None):
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def example_store(tmp_path_factory) -> Path:
+    """The store made from examples/ (built once per test session)."""
+    from kgraph import ingest
+
+    folder = tmp_path_factory.mktemp("example-store")
+    store = folder / "kgraph.ttl"
+    report = ingest([EXAMPLES], store=store)
+    assert report.ok, report.failed
+    return store
+
+
+def write_article(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def copy_examples(target: Path) -> Path:
+    shutil.copytree(EXAMPLES, target / "examples")
+    return target / "examples"
