@@ -64,6 +64,15 @@ def load_graph(path: str | os.PathLike[str], *, missing_ok: bool = False) -> ox.
     return graph
 
 
+def open_graph(path: str | os.PathLike[str]) -> ox.Store:
+    """The store's graph for reading (queries, visualisation, statistics).
+
+    Callers must not modify it. Raises :class:`StoreError` when the store is missing
+    (``no store at kgraph.ttl (run kgraph ingest first)``) or invalid.
+    """
+    return load_graph(path)
+
+
 def serialize(graph: ox.Store) -> str:
     return writer().serialize(graph.quads_for_pattern(None, None, None, _DG))
 
