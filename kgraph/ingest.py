@@ -14,6 +14,10 @@ from .store import DEFAULT_STORE, TurtleStore
 from .topics import default_scheme
 
 
+#: Articles written to the index in one transaction.
+BATCH_SIZE = 1000
+
+
 @dataclass
 class IngestReport:
     """What an ingest did. ``failed`` holds one line per file that was skipped."""
@@ -69,6 +73,7 @@ def ingest(
     mapper = Mapper(Gazetteer.default(), default_scheme())
     files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))
     seen: dict[str, str] = {}
+    batch: list = []
     with TurtleStore(store).edit() as editor:
         report.triples_before = len(editor)
         for name in files:
@@ -89,10 +94,14 @@ def ingest(
                     f"({article.key}); the later file wins"
                 )
             seen[article.key] = article.source
-            editor.replace_article(graph)
+            batch.append(graph)
+            if len(batch) >= BATCH_SIZE:
+                editor.replace_articles(batch)
+                batch.clear()
             report.articles += 1
             report.visits += len(graph.visits)
             report.warnings.extend(graph.warnings)
-        report.triples_after = len(editor)
+        editor.replace_articles(batch)
+    report.triples_after = len(editor)  # after the edit: derived triples included
     report.written = editor.saved
     return report

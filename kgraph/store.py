@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from filelock import FileLock, Timeout
@@ -20,7 +21,8 @@ from filelock import FileLock, Timeout
 from .errors import StoreError
 from .mapping import ArticleGraph
 from .namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
-from .turtle import TurtleWriter
+from .index import Index
+from .turtle import TurtleWriter, subject_key
 
 DEFAULT_STORE = "kgraph.ttl"
 LOCK_TIMEOUT = 120.0
@@ -40,8 +42,27 @@ def writer() -> TurtleWriter:
     return TurtleWriter({**PREFIXES, **DATA_PREFIXES})
 
 
+def parse_into(graph: ox.Store, path: Path, *, display: str | None = None) -> None:
+    """Load the Turtle file at ``path`` into ``graph``; raises :class:`StoreError`
+    naming the file as ``display`` (default: ``path``)."""
+    try:
+        with open(path, "rb") as handle:
+            graph.bulk_load(handle, ox.RdfFormat.TURTLE, to_graph=_DG)
+    except SyntaxError as exc:
+        raise StoreError(
+            f"not valid Turtle: {exc}", file=display or str(path),
+            hint="fix the file or restore it from version control",
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"cannot read: {exc.strerror or exc}", file=display or str(path)) from None
+
+
+def _missing(path: Path) -> StoreError:
+    return StoreError(f"no store at {path} — run kgraph ingest first")
+
+
 def load_graph(path: str | os.PathLike[str], *, missing_ok: bool = False) -> ox.Store:
-    """Parse the Turtle store at ``path`` into an in-memory pyoxigraph store.
+    """Parse the Turtle store at ``path`` into a new in-memory pyoxigraph store.
 
     Raises :class:`StoreError` when it is missing (unless ``missing_ok``) or invalid.
     """
@@ -50,41 +71,63 @@ def load_graph(path: str | os.PathLike[str], *, missing_ok: bool = False) -> ox.
     if not p.exists():
         if missing_ok:
             return graph
-        raise StoreError(f"no store at {p}", hint="run kgraph ingest first")
-    try:
-        with open(p, "rb") as handle:
-            graph.bulk_load(handle, ox.RdfFormat.TURTLE, to_graph=_DG)
-    except SyntaxError as exc:
-        raise StoreError(
-            f"not valid Turtle: {exc}", file=str(p),
-            hint="fix the file or restore it from version control",
-        ) from None
-    except OSError as exc:
-        raise StoreError(f"cannot read: {exc.strerror or exc}", file=str(p)) from None
+        raise _missing(p)
+    if p.is_dir():
+        raise StoreError("is a directory, not a Turtle file", file=str(p))
+    parse_into(graph, p)
     return graph
 
 
 def open_graph(path: str | os.PathLike[str]) -> ox.Store:
     """The store's graph for reading (queries, visualisation, statistics).
 
-    Callers must not modify it. Raises :class:`StoreError` when the store is missing
-    (``no store at kgraph.ttl (run kgraph ingest first)``) or invalid.
+    It comes from the store's index when the index matches the Turtle file (opening it
+    takes milliseconds whatever the size); a stale or missing index is rebuilt first,
+    and where no index can be written the Turtle file is parsed into memory. Callers must
+    not modify the result. Raises :class:`StoreError` when the store is missing
+    (``no store at kgraph.ttl — run kgraph ingest first``) or invalid.
     """
-    return load_graph(path)
+    p = Path(path)
+    if not p.exists():
+        raise _missing(p)
+    if p.is_dir():
+        raise StoreError("is a directory, not a Turtle file", file=str(p))
+    index = Index(p)
+    graph = index.open_snapshot()
+    if graph is not None:
+        return graph
+    try:
+        with locked(p, timeout=0.5):
+            if index.fresh_snapshot() is None:
+                primary = index.open_primary()
+                index.publish(primary, canonical=index.canonical())
+                del primary
+    except StoreError as exc:
+        if "not valid Turtle" in exc.message:
+            raise
+        return load_graph(p)  # locked by a writer, or not writable: read the file itself
+    except OSError:
+        return load_graph(p)
+    graph = index.open_snapshot()
+    return graph if graph is not None else load_graph(p)
 
 
 def serialize(graph: ox.Store) -> str:
     return writer().serialize(graph.quads_for_pattern(None, None, None, _DG))
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
+def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> None:
     """Write ``data`` to ``path`` through a fsynced temporary file and a rename."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                handle.write(data)
+            else:
+                for chunk in data:
+                    handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():
@@ -116,8 +159,7 @@ def locked(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> It
     lock_path = f"{path}.lock"
     try:
         lock = FileLock(lock_path, timeout=timeout)
-        with lock:
-            yield
+        lock.acquire()
     except Timeout:
         raise StoreError(
             f"the store is locked by another kgraph process (waited {timeout:.0f} s)",
@@ -127,57 +169,199 @@ def locked(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> It
         raise StoreError(
             f"cannot lock the store: {exc.strerror or exc}", file=str(path),
         ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _write_error(path: Path, exc: OSError) -> StoreError:
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        reason = "no space left on the device"
+    return StoreError(f"cannot write the store: {reason}; the old store is intact",
+                      file=str(path))
 
 
 class TurtleStore:
-    """A Turtle file edited as a whole: ``with store.edit() as editor: ...``."""
+    """A Turtle file edited through its index: ``with store.edit() as editor: ...``."""
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE) -> None:
         self.path = Path(path)
 
     @contextmanager
     def edit(self) -> Iterator["GraphEditor"]:
-        """Lock, load, yield an editor; save atomically if the content changed.
+        """Lock the store, yield an editor over its index, then write the Turtle file
+        (atomically) if anything changed, and publish a new snapshot for readers.
 
-        Nothing is written when the block raises.
+        When the block raises, the Turtle file is not touched (the index is rebuilt from
+        it on next use).
         """
         if self.path.is_dir():
             raise StoreError("is a directory, not a Turtle file", file=str(self.path))
         with locked(self.path):
-            graph = load_graph(self.path, missing_ok=True)
-            before = self.path.read_bytes() if self.path.exists() else None
-            editor = GraphEditor(graph)
-            yield editor
-            data = serialize(graph).encode("utf-8")
-            editor.saved = data != before
-            if editor.saved:
+            index = Index(self.path)
+            try:
+                canonical = index.canonical()
+                graph = index.open_primary()
+                count = index.count(graph)
+                stamp = index.read_stamp()
+                index.mark_dirty()
+            except OSError as exc:
+                raise _write_error(self.path, exc) from None
+            editor = GraphEditor(graph, count)
+            try:
+                yield editor
+                editor.finish()
                 try:
-                    atomic_write(self.path, data)
+                    changed = editor.changed
+                    if not changed and self.path.exists() and stamp.get("primary_clean"):
+                        stamp.pop("version", None)
+                        index.write_stamp(**stamp)  # nothing changed: the old snapshot stands
+                        return
+                    if changed or not self.path.exists():
+                        canonical = self._write(graph, changed if canonical else None)
+                        editor.saved = True
+                    index.publish(graph, canonical=canonical, triples=len(editor))
                 except OSError as exc:
-                    reason = exc.strerror or str(exc)
-                    if exc.errno == errno.ENOSPC:
-                        reason = "no space left on the device"
-                    raise StoreError(
-                        f"cannot write the store: {reason}; the old store is intact",
-                        file=str(self.path),
-                    ) from None
+                    raise _write_error(self.path, exc) from None
+            finally:
+                # Close the database now (RocksDB allows one open per process), even
+                # when a traceback keeps this frame alive.
+                editor.graph = None  # type: ignore[assignment]
+                del graph
+
+    def _write(self, graph: ox.Store, changed: set | None) -> bool:
+        """Write the Turtle file from ``graph``: patch the blocks of ``changed`` subjects
+        into the current file when it is kgraph's own output, else write it all.
+        Returns whether the result is canonical (no blank nodes)."""
+        w = writer()
+        if changed is not None and self.path.exists():
+            old = self.path.read_bytes()
+            atomic_write(self.path, _patch(old, changed, graph, w))
+            return not any(isinstance(s, ox.BlankNode) for s in changed)
+        subjects = sorted(
+            {q.subject for q in graph.quads_for_pattern(None, None, None, _DG)},
+            key=subject_key,
+        )
+        has_blank = any(isinstance(s, ox.BlankNode) for s in subjects)
+
+        def chunks() -> Iterator[bytes]:
+            yield w.header().encode("utf-8")
+            for s in subjects:
+                pairs = [(q.predicate, q.object) for q in graph.quads_for_pattern(s, None, None, _DG)]
+                yield ("\n" + w.block(s, pairs)).encode("utf-8")
+
+        atomic_write(self.path, chunks())
+        return not has_blank
 
 
-def _q(s, p, o) -> ox.Quad:  # type: ignore[no-untyped-def]
-    return ox.Quad(s, p, o, _DG)
+def _patch(old: bytes, changed: set, graph: ox.Store, w: TurtleWriter) -> Iterator[bytes]:
+    """Chunks of the new file: ``old`` with the blocks of ``changed`` subjects replaced,
+    inserted or removed, everything else copied as it is (blocks are sorted by subject)."""
+    starts = [m.end() for m in re.finditer(rb"\n\n", old)]
+    keys: dict[int, str] = {}
+
+    def key_at(i: int) -> str:
+        if i not in keys:
+            start = starts[i]
+            token = old[start:old.index(b" ", start)].decode("utf-8")
+            keys[i] = w.token_key(token)
+        return keys[i]
+
+    header_end = starts[0] - 1 if starts else len(old)
+    yield old[:header_end]
+    position = header_end  # bytes of old copied so far
+    for s in sorted(changed, key=subject_key):
+        key = subject_key(s)
+        lo, hi = 0, len(starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if key_at(mid) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        begin = starts[lo] - 1 if lo < len(starts) else len(old)
+        if begin > position:
+            yield old[position:begin]
+            position = begin
+        if lo < len(starts) and key_at(lo) == key:  # skip the old block
+            position = starts[lo + 1] - 1 if lo + 1 < len(starts) else len(old)
+        pairs = [(q.predicate, q.object) for q in graph.quads_for_pattern(s, None, None, _DG)]
+        if pairs:
+            yield ("\n" + w.block(s, pairs)).encode("utf-8")
+    yield old[position:]
 
 
 class GraphEditor:
-    """Replaces what articles said, keeping derived triples and references consistent."""
+    """Replaces what articles said, keeping derived triples and references consistent.
 
-    def __init__(self, graph: ox.Store) -> None:
+    Derived triples (a visit's union of its reports, people's roles) and the removal of
+    nodes nothing refers to any more are computed once, in :meth:`finish`, for all the
+    articles of an ingest. Every subject touched is recorded in :attr:`changed`.
+    """
+
+    #: Beyond this many changed triples, only changed subjects are remembered (memory).
+    TRACK_LIMIT = 300_000
+
+    def __init__(self, graph: ox.Store, count: int | None = 0) -> None:
         self.graph = graph
+        self._count = count
         self.saved = False
+        self._added: set = set()
+        self._removed: set = set()
+        self._touched: set | None = None  # subjects, once the limit is passed
+        self._visits: set = set()
+        self._people: set = set()
+        self._orphans: set = set()
 
     def __len__(self) -> int:
-        return len(self.graph)
+        """Triples in the graph (as counted when it was opened, plus the net change)."""
+        if self._count is None:
+            result = self.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            self._count = int(next(iter(result))["n"].value)  # type: ignore[index]
+            return self._count
+        return self._count + len(self._added) - len(self._removed)
+
+    def _overflow(self) -> None:
+        """Stop remembering triples: keep their subjects, recount at the end."""
+        if self._touched is None and len(self._added) + len(self._removed) > self.TRACK_LIMIT:
+            self._touched = {q.subject for q in self._added} | {q.subject for q in self._removed}
+            self._added, self._removed = set(), set()
+            self._count = None
 
     # ------------------------------------------------------------------ helpers
+
+    @property
+    def changed(self) -> set:
+        """Subjects whose triples differ from what the store held before the edit (or,
+        after very large edits, every subject touched)."""
+        if self._touched is not None:
+            return self._touched
+        return {q.subject for q in self._added} | {q.subject for q in self._removed}
+
+    def _note_added(self, quad: ox.Quad) -> None:
+        if self._touched is not None:
+            self._touched.add(quad.subject)
+        elif quad in self._removed:
+            self._removed.discard(quad)
+        else:
+            self._added.add(quad)
+
+    def _add(self, s, p, o) -> None:  # type: ignore[no-untyped-def]
+        quad = ox.Quad(s, p, o, _DG)
+        if quad not in self.graph:
+            self.graph.add(quad)
+            self._note_added(quad)
+
+    def _remove(self, quad: ox.Quad) -> None:
+        self.graph.remove(quad)
+        if self._touched is not None:
+            self._touched.add(quad.subject)
+        elif quad in self._added:
+            self._added.discard(quad)
+        else:
+            self._removed.add(quad)
 
     def _objects(self, s, p) -> list:  # type: ignore[no-untyped-def]
         return [q.object for q in self.graph.quads_for_pattern(s, p, None, _DG)]
@@ -188,7 +372,7 @@ class GraphEditor:
     def _remove_subject(self, s) -> list:  # type: ignore[no-untyped-def]
         quads = list(self.graph.quads_for_pattern(s, None, None, _DG))
         for quad in quads:
-            self.graph.remove(quad)
+            self._remove(quad)
         return quads
 
     def _referenced(self, node) -> bool:  # type: ignore[no-untyped-def]
@@ -198,75 +382,96 @@ class GraphEditor:
 
     def replace_article(self, new: ArticleGraph) -> None:
         """Retract what the article said before, then add what it says now."""
-        visits, people, orphans = self._retract(new.article)
-        for triple in new.reference:
-            self.graph.add(_q(*triple))
-        for triple in new.owned:
-            self.graph.add(_q(*triple))
-        for person, label in new.person_labels.items():
+        self.replace_articles([new])
+
+    def replace_articles(self, graphs: Iterable[ArticleGraph]) -> None:
+        """:meth:`replace_article` for many articles at once (one write transaction).
+
+        When two of them are the same article, the later one wins.
+        """
+        latest = {g.article: g for g in graphs}
+        for article in latest:
+            self._retract(article)
+        pending: set = set()
+        labels: dict = {}
+        for g in latest.values():
+            pending.update(ox.Quad(s, p, o, _DG) for s, p, o in g.reference)
+            for s, p, o in g.owned:
+                pending.add(ox.Quad(s, p, o, _DG))
+                if p in (KG.ledBy, KG.receivedBy):
+                    self._people.add(o)
+            for person, label in g.person_labels.items():
+                labels.setdefault(person, label)
+            self._visits.update(g.visits)
+        for person, label in labels.items():
             if not self._objects(person, RDFS.label):
-                self.graph.add(_q(person, RDFS.label, label))
-        visits.update(new.visits)
-        for triple in new.owned:
-            if triple[1] in (KG.ledBy, KG.receivedBy):
-                people.add(triple[2])
-        self._derive(visits, people)
-        self._collect(orphans | visits | people)
+                pending.add(ox.Quad(person, RDFS.label, label, _DG))
+        fresh = [q for q in pending if q not in self.graph]
+        self.graph.extend(fresh)
+        for quad in fresh:
+            self._note_added(quad)
+        self._overflow()
 
     def remove_article(self, article: ox.NamedNode) -> None:
         """Retract everything an article said."""
-        visits, people, orphans = self._retract(article)
-        self._derive(visits, people)
-        self._collect(orphans | visits | people)
+        self._retract(article)
 
-    def _retract(self, article: ox.NamedNode) -> tuple[set, set, set]:
-        visits: set = set()
-        people: set = set()
-        orphans: set = set()
+    def finish(self) -> None:
+        """Recompute derived triples and drop orphans for everything edited so far."""
+        self._derive(self._visits, self._people)
+        self._collect(self._orphans | self._visits | self._people)
+        self._overflow()
+        self._visits, self._people, self._orphans = set(), set(), set()
+
+    def _retract(self, article: ox.NamedNode) -> None:
         for report in self._subjects(KG.source, article):
-            if not any(True for _ in self.graph.quads_for_pattern(
-                    report, RDF.type, KG.VisitReport, _DG)):
+            if ox.Quad(report, RDF.type, KG.VisitReport, _DG) not in self.graph:
                 continue
             for quad in self._remove_subject(report):
                 if quad.predicate == KG.visit:
-                    visits.add(quad.object)
+                    self._visits.add(quad.object)
                 elif quad.predicate in (KG.ledBy, KG.receivedBy):
-                    people.add(quad.object)
-                elif isinstance(quad.object, ox.NamedNode):
-                    orphans.add(quad.object)
+                    self._people.add(quad.object)
+                elif isinstance(quad.object, ox.NamedNode) and quad.predicate != KG.source:
+                    self._orphans.add(quad.object)
         self._remove_subject(article)
-        return visits, people, orphans
+
+    def _replace_values(self, s, predicates, values: set) -> None:  # type: ignore[no-untyped-def]
+        """Make the (p, o) pairs of ``s`` over ``predicates`` exactly ``values``."""
+        current = {(q.predicate, q.object)
+                   for p in predicates for q in self.graph.quads_for_pattern(s, p, None, _DG)}
+        for p, o in current - values:
+            self._remove(ox.Quad(s, p, o, _DG))
+        for p, o in values - current:
+            self._add(s, p, o)
 
     def _derive(self, visits: set, people: set) -> None:
         """Recompute each visit's union of its reports, and people's roles/affiliations."""
         for v in visits:
-            for p in _VISIT_DERIVED:
-                for quad in list(self.graph.quads_for_pattern(v, p, None, _DG)):
-                    self.graph.remove(quad)
+            values: set = set()
             confidences = []
             for report in self._subjects(KG.visit, v):
                 for quad in self.graph.quads_for_pattern(report, None, None, _DG):
                     if quad.predicate == KG.confidence:
                         confidences.append(quad.object)
                     elif quad.predicate in _VISIT_DERIVED:
-                        self.graph.add(_q(v, quad.predicate, quad.object))
+                        values.add((quad.predicate, quad.object))
             if confidences:
-                best = max(confidences, key=lambda lit: float(lit.value))
-                self.graph.add(_q(v, KG.confidence, best))
+                values.add((KG.confidence, max(confidences, key=lambda lit: float(lit.value))))
+            self._replace_values(v, _VISIT_DERIVED, values)
         for person in people:
-            for p in (KG.role, KG.affiliation):
-                for quad in list(self.graph.quads_for_pattern(person, p, None, _DG)):
-                    self.graph.remove(quad)
+            values = set()
             for link, role_prop, party in (
                 (KG.ledBy, KG.leaderRole, KG.visitor),
                 (KG.receivedBy, KG.receiverRole, KG.hostedBy),
             ):
                 for report in self._subjects(link, person):
                     for role in self._objects(report, role_prop):
-                        self.graph.add(_q(person, KG.role, role))
+                        values.add((KG.role, role))
                     for visit in self._objects(report, KG.visit):
                         for government in self._objects(visit, party):
-                            self.graph.add(_q(person, KG.affiliation, government))
+                            values.add((KG.affiliation, government))
+            self._replace_values(person, (KG.role, KG.affiliation), values)
 
     def _collect(self, candidates: set) -> None:
         """Delete nodes no longer referenced by anything (visits, people, governments,

@@ -76,25 +76,50 @@ class TurtleWriter:
     def header(self) -> str:
         return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items())
 
+    def block(self, subject: ox.NamedNode | ox.BlankNode,
+              pairs: Iterable[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]]) -> str:
+        """The Turtle statement of one subject (``s p o ; p o .``), ending in a newline."""
+        predicates: dict[str, list[tuple]] = defaultdict(list)
+        for p, o in pairs:
+            predicates[p.value].append((_object_key(o), o))
+        lines = []
+        for p in sorted(predicates, key=_predicate_order):
+            objects = sorted(set(predicates[p]), key=lambda item: item[0])
+            verb = "a" if p == _TYPE else self.iri(p)
+            lines.append(f"{verb} " + ", ".join(self.term(o) for _, o in objects))
+        return f"{self.term(subject)} " + " ;\n    ".join(lines) + " .\n"
+
     def serialize(self, triples: Iterable[ox.Triple | ox.Quad]) -> str:
-        """The Turtle text of ``triples``, sorted; blank nodes are kept as labels."""
-        subjects: dict[str, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
+        """The Turtle text of ``triples``: the header, then one block per subject in
+        :func:`subject_key` order, each preceded by an empty line."""
+        subjects: dict[str, tuple] = {}
         for t in triples:
-            s, p, o = t.subject, t.predicate, t.object
-            s_key = ("1" if isinstance(s, ox.BlankNode) else "0") + s.value
-            subjects[s_key][p.value].append((_object_key(o), o))
+            key = subject_key(t.subject)
+            entry = subjects.get(key)
+            if entry is None:
+                entry = subjects[key] = (t.subject, [])
+            entry[1].append((t.predicate, t.object))
         chunks = [self.header()]
-        for s_key in sorted(subjects):
-            predicates = subjects[s_key]
-            subject = self.iri(s_key[1:]) if s_key[0] == "0" else "_:" + s_key[1:]
-            lines = []
-            for p in sorted(predicates, key=_predicate_order):
-                objects = sorted(set(predicates[p]), key=lambda item: item[0])
-                verb = "a" if p == _TYPE else self.iri(p)
-                rendered = ", ".join(self.term(o) for _, o in objects)
-                lines.append(f"{verb} {rendered}")
-            chunks.append(f"\n{subject} " + " ;\n    ".join(lines) + " .\n")
+        for key in sorted(subjects):
+            subject, pairs = subjects[key]
+            chunks.append("\n" + self.block(subject, pairs))
         return "".join(chunks)
+
+    def token_key(self, token: str) -> str:
+        """The :func:`subject_key` of a subject as this writer printed it."""
+        if token.startswith("<"):
+            return "<" + token[1:-1].replace("\\u003E", ">").replace("\\u005C", "\\") + ">"
+        if token.startswith("_:"):
+            return token
+        prefix, _, local = token.partition(":")
+        return "<" + self.prefixes[prefix] + local + ">"
+
+
+def subject_key(term: ox.NamedNode | ox.BlankNode) -> str:
+    """Sort key of subjects in the store: their N-Triples form (``<iri>``, ``_:id``)."""
+    if isinstance(term, ox.NamedNode):
+        return "<" + term.value + ">"
+    return "_:" + term.value
 
 
 def _predicate_order(p: str) -> tuple[int, str]:

@@ -98,9 +98,10 @@ def test_broken_store_is_a_one_line_error(invoke, tmp_path):
 
 def test_validate_exit_codes(invoke, tmp_path):
     assert invoke("validate").exit_code == 2  # no store
-    invoke("ingest", str(EXAMPLES))
+    ingested = invoke("ingest", str(EXAMPLES))
+    assert ingested.exit_code == 0, ingested.output
     ok = invoke("validate")
-    assert ok.exit_code == 0 and "conforms" in ok.stdout
+    assert ok.exit_code == 0 and "conforms" in ok.stdout, ok.output
     store = tmp_path / "kgraph.ttl"
     text = store.read_text(encoding="utf-8")
     # A visit with a second host violates the shapes.

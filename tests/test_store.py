@@ -168,8 +168,10 @@ def test_invalid_store_is_refused_and_left_untouched(tmp_path):
 def test_no_temporary_files_are_left_behind(tmp_path):
     store = tmp_path / "kgraph.ttl"
     ingest([EXAMPLES], store=store)
-    leftovers = [p for p in os.listdir(tmp_path) if p not in ("kgraph.ttl", "kgraph.ttl.lock")]
-    assert leftovers == []
+    expected = {"kgraph.ttl", "kgraph.ttl.lock", ".kgraph.ttl.index"}
+    assert set(os.listdir(tmp_path)) == expected
+    index = tmp_path / ".kgraph.ttl.index"
+    assert not [p for p in os.listdir(index) if p.endswith(".tmp")]
 
 
 def test_failed_write_keeps_the_old_store(tmp_path, monkeypatch):
@@ -186,7 +188,11 @@ def test_failed_write_keeps_the_old_store(tmp_path, monkeypatch):
     with pytest.raises(StoreError, match="no space left on the device; the old store is intact"):
         ingest([path], store=store)
     assert store.read_bytes() == before
-    assert sorted(os.listdir(tmp_path)) == ["a.md", "kgraph.ttl", "kgraph.ttl.lock"]
+    assert sorted(os.listdir(tmp_path)) == [".kgraph.ttl.index", "a.md", "kgraph.ttl",
+                                            "kgraph.ttl.lock"]
+    monkeypatch.undo()
+    assert ingest([path], store=store).written  # the next ingest works and applies it
+    assert visit_topics(rdf(store)) == {"pariwisata"}
 
 
 def test_example_store_contents(example_store):

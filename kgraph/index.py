@@ -1,0 +1,246 @@
+"""A persistent index beside the Turtle store, so reads need not re-parse it.
+
+The Turtle file stays the store users see, edit and commit. Beside it, in
+``.<store>.index/``, kgraph keeps a pyoxigraph (RocksDB) copy of it:
+
+- ``db/``: the primary database, opened read-write only by a writer holding the store's
+  lock;
+- ``snap-N/``: immutable snapshots of ``db`` (RocksDB checkpoints: hard links, made in
+  milliseconds), which readers open read-only. A reader holds a shared ``flock`` on the
+  snapshot's lock file; writers delete old snapshots only when no reader holds them, so
+  readers and writers never wait for each other;
+- ``stamp.json``: which snapshot matches which version of the Turtle file (its size,
+  inode, modification and change times). An index whose stamp does not match the file,
+  because someone edited it by hand or checked out another version, is never used: it is
+  rebuilt from the Turtle file first.
+
+If the index cannot be used at all (a read-only folder, say), readers parse the Turtle
+file into memory instead: slower, never wrong.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no shared locks, snapshots are kept
+    fcntl = None  # type: ignore[assignment]
+
+STAMP_VERSION = 1
+_DG = ox.DefaultGraph()
+#: Read locks kept open by :func:`open_snapshot`, per snapshot folder.
+_HELD: dict[str, int] = {}
+_MAX_HELD = 32
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What identifies one version of a file without reading it."""
+
+    size: int
+    ino: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> "FileState | None":
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return None
+        return cls(st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class Index:
+    """The index folder of one Turtle store."""
+
+    def __init__(self, store: Path) -> None:
+        self.display = str(store)  # the path as the user gave it, for messages
+        # Absolute: RocksDB refuses a second open of the same path string in a process.
+        store = Path(os.path.abspath(store))
+        self.store = store
+        self.folder = store.parent / f".{store.name}.index"
+        self.db = self.folder / "db"
+        self.stamp_path = self.folder / "stamp.json"
+
+    # ------------------------------------------------------------------ stamp
+
+    def read_stamp(self) -> dict:
+        try:
+            stamp = json.loads(self.stamp_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return stamp if isinstance(stamp, dict) and stamp.get("version") == STAMP_VERSION else {}
+
+    def write_stamp(self, **fields: object) -> None:
+        from .store import atomic_write
+
+        stamp = {"version": STAMP_VERSION, **fields}
+        atomic_write(self.stamp_path, json.dumps(stamp, sort_keys=True).encode("utf-8"))
+
+    def fresh_snapshot(self) -> Path | None:
+        """The snapshot that matches the Turtle file as it is now, if there is one."""
+        stamp = self.read_stamp()
+        state = FileState.of(self.store)
+        if not stamp or state is None or stamp.get("turtle") != state.__dict__:
+            return None
+        snapshot = self.folder / str(stamp.get("snapshot", ""))
+        return snapshot if stamp.get("snapshot") and snapshot.is_dir() else None
+
+    def primary_matches(self) -> bool:
+        """Whether ``db`` holds exactly the Turtle file as it is now."""
+        stamp = self.read_stamp()
+        state = FileState.of(self.store)
+        return bool(stamp) and stamp.get("primary_clean") is True and state is not None \
+            and stamp.get("turtle") == state.__dict__ and self.db.is_dir()
+
+    def canonical(self) -> bool:
+        """Whether the Turtle file is exactly as kgraph wrote it (so it can be patched)."""
+        return self.primary_matches() and self.read_stamp().get("canonical") is True
+
+    # ------------------------------------------------------------------ writing side
+
+    def ensure_folder(self) -> None:
+        self.folder.mkdir(exist_ok=True)
+        ignore = self.folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# kgraph's index of the Turtle store: a cache, not data\n*\n",
+                              encoding="utf-8")
+
+    def rebuild_primary(self) -> ox.Store:
+        """Replace ``db`` by a fresh parse of the Turtle file; returns it open."""
+        self.ensure_folder()
+        self.write_stamp(primary_clean=False)
+        if self.db.exists():
+            shutil.rmtree(self.db)
+        graph = ox.Store(str(self.db))
+        if self.store.exists():
+            from .store import parse_into
+
+            parse_into(graph, self.store, display=self.display)
+            graph.flush()
+        return graph
+
+    def open_primary(self) -> ox.Store:
+        """Open ``db`` read-write, rebuilding it first when it does not match the file.
+
+        The caller holds the store's writer lock.
+        """
+        if self.primary_matches():
+            try:
+                return ox.Store(str(self.db))
+            except OSError:
+                pass  # unreadable: rebuild below
+        return self.rebuild_primary()
+
+    def mark_dirty(self) -> None:
+        """Record that ``db`` is about to diverge from the Turtle file."""
+        stamp = self.read_stamp()
+        stamp.pop("version", None)
+        stamp["primary_clean"] = False
+        self.write_stamp(**stamp)
+
+    def count(self, graph: ox.Store) -> int:
+        """How many triples ``graph`` (the primary) holds: from the stamp when it matches,
+        else counted (``len()`` of an on-disk store is only an estimate)."""
+        stamp = self.read_stamp()
+        if self.primary_matches() and isinstance(stamp.get("triples"), int):
+            return stamp["triples"]
+        result = graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(result))["n"].value)
+
+    def publish(self, graph: ox.Store, *, canonical: bool, triples: int | None = None) -> None:
+        """After the Turtle file was written from ``graph``: snapshot it, stamp, tidy up."""
+        stamp = self.read_stamp()
+        number = int(str(stamp.get("snapshot", "snap-0")).rsplit("-", 1)[-1] or 0) + 1
+        name = f"snap-{number}"
+        target = self.folder / name
+        if target.exists():
+            shutil.rmtree(target)
+        graph.flush()
+        graph.backup(str(target))
+        state = FileState.of(self.store)
+        self.write_stamp(
+            turtle=state.__dict__ if state else None,
+            snapshot=name,
+            primary_clean=True,
+            canonical=canonical,
+            triples=triples if triples is not None else self.count(graph),
+        )
+        self.remove_old_snapshots(keep=name)
+
+    def remove_old_snapshots(self, *, keep: str) -> None:
+        for entry in self.folder.glob("snap-*"):
+            if entry.name == keep or entry.name.endswith(".lock"):
+                continue
+            lock_path = self.folder / f"{entry.name}.lock"
+            if not _try_exclusive(lock_path):
+                continue  # a reader still uses it
+            shutil.rmtree(entry, ignore_errors=True)
+            try:
+                lock_path.unlink()
+            except OSError:
+                pass
+
+    # ------------------------------------------------------------------ reading side
+
+    def open_snapshot(self) -> ox.Store | None:
+        """The fresh snapshot, opened read-only under a shared lock; ``None`` if stale."""
+        for _ in range(3):
+            snapshot = self.fresh_snapshot()
+            if snapshot is None:
+                return None
+            if not _hold_shared(self.folder / f"{snapshot.name}.lock"):
+                return None
+            if not snapshot.is_dir():  # removed between the stamp and the lock: retry
+                continue
+            try:
+                return ox.Store.read_only(str(snapshot))
+            except OSError:
+                return None
+        return None
+
+
+def _try_exclusive(lock_path: Path) -> bool:
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _hold_shared(lock_path: Path) -> bool:
+    """Take (and keep, for this process) a shared lock on a snapshot."""
+    key = str(lock_path)
+    if key in _HELD:
+        return True
+    if fcntl is None:
+        return True
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    except OSError:
+        os.close(fd)
+        return False
+    if len(_HELD) >= _MAX_HELD:  # forget the oldest: their stores are long gone
+        oldest = next(iter(_HELD))
+        os.close(_HELD.pop(oldest))
+    _HELD[key] = fd
+    return True

@@ -1,0 +1,152 @@
+"""The index beside the Turtle store is never stale and never needed for correctness."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+import rdflib
+
+from kgraph import ingest
+from kgraph.store import load_graph, open_graph, serialize
+
+from conftest import EXAMPLES, write_article
+
+ARTICLE = """---
+title: T
+url: https://example.org/a/{n}
+visits:
+  - visitor: Pemkot Jambi
+    host: {host}
+    date: 2026-01-{n:02d}
+    topics: [{topic}]
+---
+body
+"""
+
+COUNT_VISITS = "SELECT (COUNT(?v) AS ?n) WHERE { ?v a <https://w3id.org/kgraph/ns#Visit> }"
+HOSTS = """SELECT ?label WHERE {
+  ?v <https://w3id.org/kgraph/ns#hostedBy>/<http://www.w3.org/2000/01/rdf-schema#label> ?label
+} ORDER BY ?label"""
+
+
+def visits(store) -> int:
+    return int(next(iter(open_graph(store).query(COUNT_VISITS)))["n"].value)
+
+
+def hosts(store) -> list[str]:
+    return [row["label"].value for row in open_graph(store).query(HOSTS)]
+
+
+@pytest.fixture
+def store(tmp_path):
+    path = tmp_path / "kgraph.ttl"
+    ingest([EXAMPLES], store=path)
+    return path
+
+
+def test_queries_come_from_a_snapshot_of_the_index(store):
+    assert visits(store) == 11
+    stamp = json.loads((store.parent / ".kgraph.ttl.index" / "stamp.json").read_text())
+    assert stamp["snapshot"].startswith("snap-") and stamp["primary_clean"] is True
+
+
+def test_a_hand_edit_is_seen_by_the_next_query(store):
+    text = store.read_text(encoding="utf-8")
+    edited = text.replace('"Pemerintah Kota Malang"', '"Pemerintah Kota Malang (edited)"')
+    assert edited != text
+    store.write_text(edited, encoding="utf-8")
+    assert "Pemerintah Kota Malang (edited)" in hosts(store)
+
+
+def test_a_same_size_edit_with_the_old_mtime_is_seen(store):
+    # Like a checkout that restores timestamps: size and mtime equal, content differs.
+    text = store.read_text(encoding="utf-8")
+    edited = text.replace('"Pemerintah Kota Malang"', '"Pemerintah Kota Malanx"')
+    assert len(edited) == len(text)
+    st = os.stat(store)
+    store.write_text(edited, encoding="utf-8")
+    os.utime(store, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert "Pemerintah Kota Malanx" in hosts(store)
+
+
+def test_a_deleted_or_broken_index_is_rebuilt(store):
+    before = hosts(store)
+    shutil.rmtree(store.parent / ".kgraph.ttl.index")
+    assert hosts(store) == before
+    stamp = store.parent / ".kgraph.ttl.index" / "stamp.json"
+    stamp.write_text("{not json", encoding="utf-8")
+    assert hosts(store) == before
+    for snap in (store.parent / ".kgraph.ttl.index").glob("snap-*"):
+        if snap.is_dir():
+            shutil.rmtree(snap)
+    assert hosts(store) == before
+
+
+def test_ingest_after_a_hand_edit_keeps_the_edit_and_rewrites_canonically(store, tmp_path):
+    graph = rdflib.Graph().parse(store, format="turtle")
+    extra = (rdflib.URIRef("https://example.org/note"), rdflib.RDFS.comment,
+             rdflib.Literal("added by hand"))
+    graph.add(extra)
+    store.write_text(graph.serialize(format="turtle"), encoding="utf-8")  # rdflib's layout
+    path = write_article(tmp_path, "a.md", ARTICLE.format(n=1, host="Pemkot Bandung",
+                                                         topic="kesehatan"))
+    ingest([path], store=store)
+    text = store.read_text(encoding="utf-8")
+    assert "added by hand" in text
+    assert text == serialize(load_graph(store))  # kgraph's own sorted layout again
+
+
+def test_patched_file_equals_a_full_write(tmp_path):
+    store = tmp_path / "kgraph.ttl"
+    ingest([EXAMPLES], store=store)
+    for n, host, topic in [(1, "Pemkot Bandung", "kesehatan"), (2, "Pemkab Sleman", "PAD"),
+                           (1, "Pemkot Bandung", "pariwisata"), (3, "Pemkot Medan", "UMKM")]:
+        path = write_article(tmp_path, f"a{n}.md", ARTICLE.format(n=n, host=host, topic=topic))
+        ingest([path], store=store)
+        assert store.read_text(encoding="utf-8") == serialize(load_graph(store))
+    gone = write_article(tmp_path, "a2.md", "---\nurl: https://example.org/a/2\nvisits: []\n---\n")
+    ingest([gone], store=store)
+    assert store.read_text(encoding="utf-8") == serialize(load_graph(store))
+    assert "Pemerintah Kabupaten Sleman" not in store.read_text(encoding="utf-8")
+
+
+def test_many_ingests_keep_the_index_and_the_file_in_step(tmp_path):
+    store = tmp_path / "kgraph.ttl"
+    for n in range(1, 6):
+        path = write_article(tmp_path, f"a{n}.md", ARTICLE.format(
+            n=n, host="Pemkot Malang" if n % 2 else "Pemkab Malang", topic="kesehatan"))
+        ingest([path], store=store)
+        assert store.read_text(encoding="utf-8") == serialize(load_graph(store))
+    assert visits(store) == 5
+
+
+def test_old_snapshots_go_unless_a_reader_holds_them(tmp_path):
+    store = tmp_path / "kgraph.ttl"
+    folder = tmp_path / ".kgraph.ttl.index"
+
+    def snapshots() -> set[str]:
+        return {p.name for p in folder.glob("snap-*") if p.is_dir()}
+
+    for n in range(1, 4):
+        ingest([write_article(tmp_path, f"a{n}.md", ARTICLE.format(
+            n=n, host="Pemkot Malang", topic="kesehatan"))], store=store)
+    assert snapshots() == {"snap-3"}
+    held = open_graph(store)  # this reader keeps snap-3
+    ingest([write_article(tmp_path, "a4.md", ARTICLE.format(
+        n=4, host="Pemkot Malang", topic="kesehatan"))], store=store)
+    assert snapshots() == {"snap-3", "snap-4"}
+    assert int(next(iter(held.query(COUNT_VISITS)))["n"].value) == 3  # its old view
+    assert visits(store) == 4
+
+
+def test_unwritable_folder_falls_back_to_parsing(store, monkeypatch):
+    import kgraph.index as index
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    shutil.rmtree(store.parent / ".kgraph.ttl.index")
+    monkeypatch.setattr(index.Index, "ensure_folder", refuse)
+    assert visits(store) == 11
