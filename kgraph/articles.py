@@ -395,8 +395,10 @@ def iter_article_paths(
 
 
 def _display_path(path: Path) -> str:
-    """The path relative to the working directory when it is inside it, else absolute."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
+    """The path relative to the working directory when it is inside it, else absolute
+    (normalised, symbolic links not resolved: the name the user sees)."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return Path(os.path.relpath(absolute, cwd)).as_posix()
+    return Path(absolute).as_posix()

@@ -20,7 +20,9 @@ from pyoxigraph import Literal, NamedNode
 
 from .articles import Article, PersonRef, VisitAnnotation
 from .errors import ArticleError
-from .gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Gazetteer, Region, slug
+from .gazetteer import (
+    BODY_COUNCIL, BODY_GOVERNMENT, Gazetteer, GovernmentMention, Region, slug,
+)
 from .namespace import DATA_PREFIXES, KG, RDF, RDFS, SCHEMA, SKOS, TOPIC_NS, XSD
 from .names import clean_name, clean_role, name_key
 from .topics import TopicScheme, topic_key, topic_slug
@@ -108,6 +110,10 @@ class Mapper:
     def __init__(self, gazetteer: Gazetteer, topics: TopicScheme) -> None:
         self.gazetteer = gazetteer
         self.topics = topics
+        # Mentions, regions and topics repeat across articles: resolve each once.
+        self._resolved: dict[str, GovernmentMention] = {}
+        self._region_triples: dict[str, tuple[NamedNode, list[Triple]]] = {}
+        self._topic_triples: dict[str, tuple[NamedNode, list[Triple], bool]] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -152,6 +158,15 @@ class Mapper:
             add((a, SCHEMA.inLanguage, _text(article.language)))
 
     def _region(self, region: Region, out: ArticleGraph) -> NamedNode:
+        cached = self._region_triples.get(region.code)
+        if cached is None:
+            triples = ArticleGraph(article=NamedNode(DATA_PREFIXES["article"]))
+            cached = self._region_triples[region.code] = (
+                self._region_uncached(region, triples), triples.reference)
+        out.reference.extend(cached[1])
+        return cached[0]
+
+    def _region_uncached(self, region: Region, out: ArticleGraph) -> NamedNode:
         r = _iri("region", region.code)
         add = out.reference.append
         add((r, RDF.type, _REGION_CLASS[region.type]))
@@ -168,7 +183,9 @@ class Mapper:
         return r
 
     def _party(self, mention: str, path: str, source: str, out: ArticleGraph) -> _Party:
-        resolved = self.gazetteer.resolve_government(mention)
+        resolved = self._resolved.get(mention)
+        if resolved is None:
+            resolved = self._resolved[mention] = self.gazetteer.resolve_government(mention)
         body = resolved.body
         if resolved.region is not None:
             region = resolved.region
@@ -210,21 +227,28 @@ class Mapper:
             out.owned.append((report, role_prop, _text(clean_role(person.role))))
 
     def _topic(self, label: str, report: NamedNode, out: ArticleGraph, where: str) -> None:
-        topic = self.topics.resolve(label)
-        if topic is not None:
-            t = NamedNode(topic.iri)
-            out.reference.append((t, RDF.type, KG.Topic))
-            out.reference.append((t, SKOS.inScheme, NamedNode(TOPIC_NS + "scheme")))
-            for lang, text in topic.labels:
-                out.reference.append((t, RDFS.label, Literal(text, language=lang or None)))
-        else:
-            t = _iri("topic", topic_slug(label))
-            out.reference.append((t, RDF.type, KG.Topic))
-            out.reference.append((t, RDFS.label, _text(topic_key(label))))
+        cached = self._topic_triples.get(label)
+        if cached is None:
+            cached = self._topic_triples[label] = self._topic_uncached(label)
+        t, triples, known = cached
+        out.reference.extend(triples)
+        if not known:
             out.warnings.append(
                 f"{where}: topic {label!r} is not in the topic scheme; kept as a new topic"
             )
         out.owned.append((report, KG.topic, t))
+
+    def _topic_uncached(self, label: str) -> tuple[NamedNode, list[Triple], bool]:
+        topic = self.topics.resolve(label)
+        if topic is not None:
+            t = NamedNode(topic.iri)
+            triples = [(t, RDF.type, KG.Topic),
+                       (t, SKOS.inScheme, NamedNode(TOPIC_NS + "scheme"))]
+            triples += [(t, RDFS.label, Literal(text, language=lang or None))
+                        for lang, text in topic.labels]
+            return t, triples, True
+        t = _iri("topic", topic_slug(label))
+        return t, [(t, RDF.type, KG.Topic), (t, RDFS.label, _text(topic_key(label)))], False
 
     def _visit(
         self, article: Article, visit: VisitAnnotation, path: str, digest: str,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
+import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -240,20 +242,43 @@ class TurtleStore:
             old = self.path.read_bytes()
             atomic_write(self.path, _patch(old, changed, graph, w))
             return not any(isinstance(s, ox.BlankNode) for s in changed)
-        subjects = sorted(
-            {q.subject for q in graph.quads_for_pattern(None, None, None, _DG)},
-            key=subject_key,
-        )
-        has_blank = any(isinstance(s, ox.BlankNode) for s in subjects)
+        with tempfile.TemporaryDirectory(dir=Index(self.path).folder) as tmp:
+            lines = _sorted_nt_lines(graph, Path(tmp))
+            has_blank = False
 
-        def chunks() -> Iterator[bytes]:
-            yield w.header().encode("utf-8")
-            for s in subjects:
-                pairs = [(q.predicate, q.object) for q in graph.quads_for_pattern(s, None, None, _DG)]
-                yield ("\n" + w.block(s, pairs)).encode("utf-8")
+            def chunks() -> Iterator[bytes]:
+                nonlocal has_blank
+                for chunk in w.serialize_nt_lines(lines):
+                    if chunk.startswith("\n_:"):
+                        has_blank = True
+                    yield chunk.encode("utf-8")
 
-        atomic_write(self.path, chunks())
+            atomic_write(self.path, chunks())
         return not has_blank
+
+
+def _sorted_nt_lines(graph: ox.Store, tmp: Path) -> Iterator[str]:
+    """All triples as N-Triples lines sorted by subject, with bounded memory: pyoxigraph
+    dumps them, the system's ``sort`` (bytewise, as Python compares UTF-8) sorts them."""
+    dump = tmp / "all.nt"
+    graph.dump(str(dump), ox.RdfFormat.N_TRIPLES, from_graph=_DG)
+    out = tmp / "sorted.nt"
+    sort = shutil.which("sort")
+    if sort is not None:
+        env = {**os.environ, "LC_ALL": "C"}
+        done = subprocess.run([sort, "-S", "25%", "-T", str(tmp), "-o", str(out), str(dump)],
+                              env=env, capture_output=True)
+        if done.returncode == 0:
+            return _lines(out)
+    with open(dump, encoding="utf-8") as handle:  # no usable sort(1): sort in memory
+        lines = handle.readlines()
+    lines.sort()
+    return iter(lines)
+
+
+def _lines(path: Path) -> Iterator[str]:
+    with open(path, encoding="utf-8") as handle:
+        yield from handle
 
 
 def _patch(old: bytes, changed: set, graph: ox.Store, w: TurtleWriter) -> Iterator[bytes]:
@@ -287,9 +312,10 @@ def _patch(old: bytes, changed: set, graph: ox.Store, w: TurtleWriter) -> Iterat
             position = begin
         if lo < len(starts) and key_at(lo) == key:  # skip the old block
             position = starts[lo + 1] - 1 if lo + 1 < len(starts) else len(old)
-        pairs = [(q.predicate, q.object) for q in graph.quads_for_pattern(s, None, None, _DG)]
+        pairs = [(str(q.predicate), str(q.object))
+                 for q in graph.quads_for_pattern(s, None, None, _DG)]
         if pairs:
-            yield ("\n" + w.block(s, pairs)).encode("utf-8")
+            yield ("\n" + w.block(key, pairs)).encode("utf-8")
     yield old[position:]
 
 
@@ -396,13 +422,10 @@ class GraphEditor:
         labels: dict = {}
         for g in latest.values():
             pending.update(ox.Quad(s, p, o, _DG) for s, p, o in g.reference)
-            for s, p, o in g.owned:
-                pending.add(ox.Quad(s, p, o, _DG))
-                if p in (KG.ledBy, KG.receivedBy):
-                    self._people.add(o)
+            pending.update(ox.Quad(s, p, o, _DG) for s, p, o in g.owned)
+            pending.update(self._derived_additions(g))
             for person, label in g.person_labels.items():
                 labels.setdefault(person, label)
-            self._visits.update(g.visits)
         for person, label in labels.items():
             if not self._objects(person, RDFS.label):
                 pending.add(ox.Quad(person, RDFS.label, label, _DG))
@@ -411,6 +434,38 @@ class GraphEditor:
         for quad in fresh:
             self._note_added(quad)
         self._overflow()
+
+    def _derived_additions(self, g: ArticleGraph) -> Iterator[ox.Quad]:
+        """What a new article adds to its visits and people. Unions only grow when
+        reports are added, so this is exact; retractions are recomputed in finish()."""
+        visit_of: dict = {}
+        parties: dict = {}
+        for s, p, o in g.reference:
+            if p in (KG.visitor, KG.hostedBy):
+                parties[(s, p)] = o
+        for s, p, o in g.owned:
+            if p == KG.visit:
+                visit_of[s] = o
+        roles: dict = {}
+        for s, p, o in g.owned:
+            if p in (KG.leaderRole, KG.receiverRole):
+                roles[(s, p)] = o
+        for s, p, o in g.owned:
+            v = visit_of.get(s)
+            if v is None:
+                continue
+            if p == KG.confidence:
+                self._visits.add(v)  # a maximum, not a union: recompute
+            elif p in _VISIT_DERIVED:
+                yield ox.Quad(v, p, o, _DG)
+            if p in (KG.ledBy, KG.receivedBy):
+                lead = p == KG.ledBy
+                role = roles.get((s, KG.leaderRole if lead else KG.receiverRole))
+                if role is not None:
+                    yield ox.Quad(o, KG.role, role, _DG)
+                government = parties.get((v, KG.visitor if lead else KG.hostedBy))
+                if government is not None:
+                    yield ox.Quad(o, KG.affiliation, government, _DG)
 
     def remove_article(self, article: ox.NamedNode) -> None:
         """Retract everything an article said."""
