@@ -43,8 +43,12 @@ STDIN = "-"
 ARTICLE_KEYS = ("title", "url", "published", "publisher", "language", "visits")
 VISIT_KEYS = (
     "visitor", "host", "date", "led_by", "received_by", "topics", "agreement", "place",
-    "evidence",
+    "evidence", "confidence", "method", "spans",
 )
+METHODS = ("annotated", "extracted")
+SPAN_KEYS = ("start", "end", "text")
+_SPAN_FIELD_RE = re.compile(
+    r"(?:visitor|host|date|led_by|received_by|agreement|place|evidence|topics\[\d+\])")
 PERSON_KEYS = ("name", "role")
 AGREEMENT_KEYS = ("type", "subject")
 
@@ -303,6 +307,7 @@ def _visit(item: Any, source: str, path: str, body: str) -> VisitAnnotation:
     evidence = fields.text("evidence")
     if evidence is not None and evidence not in " ".join(body.split()):
         raise fields.error("evidence", "does not occur in the article body")
+    _check_spans(fields, body)
     return VisitAnnotation(
         visitor=visitor,  # type: ignore[arg-type]
         host=host,  # type: ignore[arg-type]
@@ -313,7 +318,49 @@ def _visit(item: Any, source: str, path: str, body: str) -> VisitAnnotation:
         agreement=_agreement(fields),
         place=fields.text("place"),
         evidence=evidence,
+        method=_method(fields),
+        confidence=_confidence(fields),
     )
+
+
+def _method(fields: _Fields) -> str:
+    method = fields.text("method") or "annotated"
+    if method not in METHODS:
+        raise fields.error("method", f"expected one of {', '.join(METHODS)}, got {method!r}")
+    return method
+
+
+def _confidence(fields: _Fields) -> float | None:
+    value = fields.mapping.get("confidence")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise fields.error("confidence", f"expected a number from 0 to 1, got {value!r}")
+    return float(value)
+
+
+def _check_spans(fields: _Fields, body: str) -> None:
+    """``spans`` say where each fact was read: ``{field: {start, end, text}}``, offsets into
+    the body; the text must still be there (so an edited body shows stale spans)."""
+    value = fields.mapping.get("spans")
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        raise fields.error("spans", f"expected a mapping of fields, got {_kind(value)}")
+    path = fields._join(fields.path, "spans")
+    for key, item in value.items():
+        if not isinstance(key, str) or not _SPAN_FIELD_RE.fullmatch(key):
+            raise ArticleError("not a field of a visit", file=fields.source,
+                               field=f"{path}.{key}")
+        span = _Fields(item, fields.source, f"{path}.{key}", SPAN_KEYS)
+        start, end = span.mapping.get("start"), span.mapping.get("end")
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)) \
+                or not 0 <= start <= end <= len(body):
+            raise span.error("start", f"expected offsets within the body, got {start!r}..{end!r}")
+        text = span.mapping.get("text")
+        if text is not None and body[start:end] != str(text):
+            raise span.error("text", "does not match the body at these offsets "
+                             "(update or remove the span)")
 
 
 def _person(fields: _Fields, key: str) -> PersonRef | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .articles import DEFAULT_MAX_BYTES, iter_article_paths, read_article
+from .articles import DEFAULT_MAX_BYTES, Article, iter_article_paths, read_article
 from .errors import ArticleError
 from .gazetteer import Gazetteer
 from .mapping import Mapper
@@ -29,8 +29,14 @@ class IngestReport:
     triples_after: int = 0
     written: bool = False
     failed: list[str] = field(default_factory=list)
-    needs_extraction: list[str] = field(default_factory=list)
+    extracted: list[str] = field(default_factory=list)
+    """Raw articles whose visits the extractor found (``kg:method "extracted"``)."""
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def needs_extraction(self) -> list[str]:
+        """Always empty since raw articles are extracted (kept for callers of 0.x)."""
+        return []
 
     @property
     def new_triples(self) -> int:
@@ -47,8 +53,8 @@ class IngestReport:
             f"{self.triples_after} triples ({self.new_triples:+d})",
             f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}",
         ]
-        if self.needs_extraction:
-            parts.append(f"{len(self.needs_extraction)} need extraction")
+        if self.extracted:
+            parts.append(f"{len(self.extracted)} extracted")
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
         state = "" if self.written else " (unchanged)"
@@ -64,6 +70,9 @@ def ingest(
     on_file: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Read, map and store articles; each article replaces what it said before.
+
+    Raw articles (no ``visits`` key) go through the extractor first; their visits are
+    marked ``kg:method "extracted"`` with a ``kg:confidence``.
 
     A file that cannot be read or mapped is reported in ``failed`` and skipped; the others
     are stored. Raises :class:`~kgraph.errors.StoreError` when the store itself cannot be
@@ -82,8 +91,8 @@ def ingest(
             try:
                 article = read_article(name, max_bytes=max_bytes)
                 if article.is_raw:
-                    report.needs_extraction.append(article.source)
-                    continue
+                    _extract_into(article)
+                    report.extracted.append(article.source)
                 graph = mapper.map_article(article)
             except ArticleError as exc:
                 report.failed.append(str(exc))
@@ -105,3 +114,12 @@ def ingest(
     report.triples_after = len(editor)  # after the edit: derived triples included
     report.written = editor.saved
     return report
+
+
+def _extract_into(article: Article) -> None:
+    """Fill a raw article's visits (and a missing title) from the extractor."""
+    from .extract import extract, headline
+
+    if not article.title:
+        article.title = headline(article)
+    article.visits = [visit.annotation() for visit in extract(article)]

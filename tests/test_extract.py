@@ -1,0 +1,175 @@
+"""The rule-based extractor: phenomena of real reports, one small text each."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kgraph.articles import parse_article
+from kgraph.extract import extract, party_name
+from kgraph.extract.dates import find_dates
+from kgraph.extract.regions import default_matcher
+from kgraph.gazetteer import Gazetteer
+
+from conftest import EXAMPLES
+
+
+def visits(text: str, published: str | None = None):
+    front = f"---\npublished: {published}\n---\n" if published else ""
+    return extract(parse_article(front + text, source="t.txt"))
+
+
+def pairs(text: str, published: str | None = None):
+    return [(v.visitor, v.host) for v in visits(text, published)]
+
+
+def test_host_first():
+    [v] = visits("Pemkot Bontang menerima kunjungan kerja Pemkab Kutai Timur, Selasa (14/10/2025).")
+    assert (v.visitor, v.host, v.date) == ("Pemkab Kutai Timur", "Pemkot Bontang",
+                                           dt.date(2025, 10, 14))
+    assert v.spans["host"].text == "Pemkot Bontang"
+    assert 0 < v.confidence <= 1 and v.evidence.startswith("Pemkot Bontang menerima")
+
+
+def test_visitor_first_and_belajar_ke():
+    assert pairs("Rombongan DPRD Kabupaten Sleman melakukan kunjungan kerja ke DPRD Kota "
+                 "Denpasar.") == [("DPRD Kabupaten Sleman", "DPRD Kota Denpasar")]
+    assert pairs("Pemerintah Kabupaten Lombok Timur (Lotim) belajar pengelolaan desa wisata ke "
+                 "Kabupaten Banyuwangi.") == [("Pemkab Lombok Timur", "Pemkab Banyuwangi")]
+
+
+def test_passive_with_officials_and_names():
+    [v] = visits("Rombongan Pemkot Serang yang dipimpin langsung oleh Wakil Wali Kota Serang, "
+                 "Nur Agis Aulia, disambut hangat oleh Wakil Wali Kota Malang, Ali Muthohirin, "
+                 "di Balai Kota Malang.")
+    assert (v.visitor, v.host) == ("Pemkot Serang", "Pemkot Malang")
+    assert v.led_by.name == "Nur Agis Aulia" and v.led_by.role == "Wakil Wali Kota Serang"
+    assert v.received_by.name == "Ali Muthohirin"
+    assert v.place == "Balai Kota Malang"
+
+
+def test_titles_are_stripped_and_abbreviated_provinces_resolve():
+    [v] = visits("Rombongan Pemerintah Provinsi Sulteng yang dipimpin Sekda Sulteng, Dr. Rahmat "
+                 "Lamuru, M.Si, diterima oleh Wakil Gubernur Kaltim, H. Seno Prasetyo, di Kantor "
+                 "Gubernur Kaltim, Jumat,(4/7/2025).")
+    assert (v.visitor, v.host) == ("Pemprov Sulawesi Tengah", "Pemprov Kalimantan Timur")
+    assert v.led_by.name == "Rahmat Lamuru" and v.received_by.name == "Seno Prasetyo"
+    assert v.date == dt.date(2025, 7, 4)
+
+
+def test_several_councils_in_one_sentence():
+    found = pairs("DPRD Kota Pekalongan, Kabupaten Batang dan Kabupaten Brebes melakukan kunker "
+                  "ke DPRD Provinsi DKI Jakarta, Selasa 10/12/2019.")
+    assert found == [("DPRD Kota Pekalongan", "DPRD Provinsi DKI Jakarta"),
+                     ("DPRD Kabupaten Batang", "DPRD Provinsi DKI Jakarta"),
+                     ("DPRD Kabupaten Brebes", "DPRD Provinsi DKI Jakarta")]
+
+
+def test_offices_act_for_their_region():
+    assert pairs("Badan Perencanaan Pembangunan Daerah (Bappeda) Kabupaten Sragen melakukan "
+                 "studi komparasi ke Bappeda Kota Yogyakarta.") == [
+        ("Pemkab Sragen", "Pemkot Yogyakarta")]
+
+
+def test_kota_and_kabupaten_of_the_same_name_stay_apart():
+    [v] = visits("Pemkab Serang belajar ke Kabupaten Malang. Rombongan diterima Bupati Malang.")
+    assert (v.visitor, v.host) == ("Pemkab Serang", "Pemkab Malang")
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("Senin (12/1/2026)", None, dt.date(2026, 1, 12)),
+    ("Rabu (9/1)", "2025-01-10", dt.date(2025, 1, 9)),
+    ("Rabu (31/12)", "2025-01-02", dt.date(2024, 12, 31)),
+    ("Jumat (28/4/23)", None, dt.date(2023, 4, 28)),
+    ("Selasa 10/12/2019", None, dt.date(2019, 12, 10)),
+    ("Senin, 4 Agustus 2025", None, dt.date(2025, 8, 4)),
+    ("Jumat,(4/7/2025)", None, dt.date(2025, 7, 4)),
+    ("Selasa (8/10-2024)", None, dt.date(2024, 10, 8)),
+    ("Senin (12 Januari 2026)", None, dt.date(2026, 1, 12)),
+    ("pada 19 Maret 2025", None, dt.date(2025, 3, 19)),
+])
+def test_date_forms(text, published, expected):
+    pub = dt.date.fromisoformat(published) if published else None
+    [d] = find_dates(text, published=pub)
+    assert d.date == expected
+
+
+def test_a_date_without_year_or_published_date_stays_empty():
+    [v] = visits("Pemkot Cimahi melakukan kunjungan kerja ke Pemkot Bogor, Senin (9/6).")
+    assert v.date is None
+    [v] = visits("Pemkot Cimahi melakukan kunjungan kerja ke Pemkot Bogor, Senin (9/6).",
+                 published="2025-06-10")
+    assert v.date == dt.date(2025, 6, 9)
+
+
+def test_agreement_only_when_signed_during_the_visit():
+    [v] = visits("Pemkab Bojonegoro menerima kunjungan kerja Pemkab Tuban, Senin (3/3/2025). "
+                 "Kunjungan itu ditandai penandatanganan perjanjian kerja sama (PKS) tentang "
+                 "pengelolaan air minum.")
+    assert v.agreement.type == "Perjanjian Kerja Sama"
+    assert v.agreement.subject == "pengelolaan air minum"
+    [v] = visits("Pemkot Balikpapan melakukan kunjungan kerja ke Pemkot Makassar. Kedua daerah "
+                 "telah menandatangani nota kesepahaman pada Maret 2023 lalu.")
+    assert v.agreement is None
+    [v] = visits("Pemkot Bontang menerima kunjungan kerja Pemkab Kutai Timur. Hingga pertemuan "
+                 "berakhir, belum ada kesepakatan bersama yang ditandatangani.")
+    assert v.agreement is None
+
+
+def test_noise_and_past_visits_give_no_visit():
+    text = ("Komisi C DPRD Kabupaten Jember melakukan kunjungan kerja ke DPRD Kabupaten Badung.\n\n"
+            "BACA JUGA: Pemkot Malang Terima Kunjungan Kerja Pemkab Blitar\n\n"
+            "Sebelumnya, Pemkab Jember pernah berkunjung ke Kota Surakarta pada 2023.\n\n"
+            "Foto: Rombongan Pemkab Lumajang saat diterima Bupati Badung.")
+    assert pairs(text) == [("DPRD Kabupaten Jember", "DPRD Kabupaten Badung")]
+
+
+@pytest.mark.parametrize("text", [
+    "Menteri Dalam Negeri melakukan kunjungan kerja ke Kabupaten Sidoarjo. Kedatangan menteri "
+    "disambut Bupati Sidoarjo, Subandi.",
+    "Komisi II DPR RI melakukan kunjungan kerja spesifik ke Pemerintah Provinsi Jawa Barat.",
+    "BPK Perwakilan Provinsi Riau melakukan kunjungan ke Pemkab Siak.",
+    "Pemerintah Kabupaten Pacitan berkunjung ke Universitas Gadjah Mada (UGM) Yogyakarta.",
+    "Pemerintah Kota Cilegon melakukan kunjungan kerja ke PT Sinar Baja Nusantara.",
+    "Pemerintah Kota Surabaya melakukan kunjungan kerja ke Kota Kitakyushu, Jepang.",
+    "Pemerintah Kota Bukittinggi menerima kunjungan delegasi Kerajaan Negeri Sembilan, Malaysia.",
+    "Bupati Klaten melakukan kunjungan kerja ke Kecamatan Cawas, Kabupaten Klaten.",
+    "Pemerintah Kabupaten Ciamis melakukan audiensi ke Kementerian Desa di Jakarta.",
+    "Pemkab Bantaeng kerap menerima kunjungan studi banding dari kabupaten dan kota lain.",
+])
+def test_not_inter_regional(text):
+    assert visits(text) == []
+
+
+def test_raw_examples():
+    from kgraph.articles import read_article
+
+    found = {}
+    for path in sorted((EXAMPLES / "raw").glob("*.txt")):
+        [v] = extract(read_article(path))
+        found[path.stem] = v
+    g = found["gresik-semarang-mou"]
+    assert (g.visitor, g.host, g.date) == ("Pemkab Gresik", "Pemkot Semarang", dt.date(2025, 9, 4))
+    assert g.agreement.type == "Nota Kesepahaman"
+    s = found["sleman-denpasar-dprd"]
+    assert (s.led_by.name, s.received_by.name) == ("Agus Widodo", "I Made Suarjana")
+    assert found["bontang-kutim"].agreement is None
+
+
+def test_every_evidence_and_span_is_in_the_body():
+    from kgraph.articles import iter_article_paths, read_article
+
+    for name in iter_article_paths([EXAMPLES / "raw"]):
+        article = read_article(name)
+        for v in extract(article):
+            assert v.evidence in " ".join(article.body.split())
+            for span in v.spans.values():
+                assert article.body[span.start:span.end] == span.text
+
+
+def test_party_names_resolve_back_to_their_region():
+    matcher = default_matcher()
+    for region in Gazetteer.default():
+        for body in ("pemerintah", "dprd"):
+            resolved = matcher.resolve(party_name(region, body, matcher))
+            assert resolved.region == region and resolved.body == body, region
