@@ -8,6 +8,7 @@ file (``<store>.lock``) serialises writers. The store is written sorted
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import re
 import shutil
@@ -178,11 +179,34 @@ def locked(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> It
 
 
 def _write_error(path: Path, exc: OSError) -> StoreError:
+    # Drop the frames of the failed write: they hold the open index database, and
+    # RocksDB allows one open per process, so a caller keeping the error could not
+    # write again.
+    exc.__traceback__ = None
     reason = exc.strerror or str(exc)
-    if exc.errno == errno.ENOSPC:
+    # pyoxigraph's (RocksDB's) I/O errors carry no errno, only their text.
+    if exc.errno == errno.ENOSPC or "No space left on device" in reason:
         reason = "no space left on the device"
     return StoreError(f"cannot write the store: {reason}; the old store is intact",
                       file=str(path))
+
+
+def _remove_leftovers(index: Index) -> None:
+    """Delete the temporary files of writers killed mid-write (each can be as large as
+    the store). Writers make them only while holding the lock, so under the lock any
+    that exist are orphans."""
+    leftovers = list(index.store.parent.glob(f".{glob.escape(index.store.name)}.*.tmp"))
+    if index.folder.is_dir():
+        leftovers += index.folder.glob(".stamp.json.*.tmp")
+        leftovers += (p for p in index.folder.glob("tmp*") if p.is_dir())
+    for path in leftovers:
+        try:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink()
+        except OSError:
+            pass
 
 
 class TurtleStore:
@@ -203,6 +227,7 @@ class TurtleStore:
             raise StoreError("is a directory, not a Turtle file", file=str(self.path))
         with locked(self.path):
             index = Index(self.path)
+            _remove_leftovers(index)
             try:
                 canonical = index.canonical()
                 graph = index.open_primary()
@@ -210,11 +235,15 @@ class TurtleStore:
                 stamp = index.read_stamp()
                 index.mark_dirty()
             except OSError as exc:
+                graph = None  # close the database (see below)
                 raise _write_error(self.path, exc) from None
             editor = GraphEditor(graph, count)
             try:
-                yield editor
-                editor.finish()
+                try:
+                    yield editor
+                    editor.finish()
+                except OSError as exc:  # the index database could not be written
+                    raise _write_error(self.path, exc) from None
                 try:
                     changed = editor.changed
                     if not changed and self.path.exists() and stamp.get("primary_clean"):

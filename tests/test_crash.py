@@ -1,0 +1,143 @@
+"""Crash safety: `kgraph ingest` killed with SIGKILL at random moments never leaves a
+half-written store or a wrong index, and never loses an article that was stored.
+
+Each round ingests a new batch of articles with a real ``python -m kgraph ingest``
+subprocess and kills it (SIGKILL, to its whole process group) after a random delay between
+0 and the typical duration of an ingest. After every kill:
+
+- the Turtle file parses (read directly, not through the index);
+- ``open_graph`` works (the index recovers) and agrees with the file;
+- every batch is in the store entirely or not at all;
+- every batch whose ingest exited 0, and every batch seen stored before, is still stored.
+"""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from kgraph import ingest
+from kgraph.store import load_graph, open_graph, serialize
+
+from helpers.corpus import cli_env, kgraph_cmd, url_of, urls_in, urls_in_file, write_articles
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "killpg"),
+                                reason="needs POSIX signals")
+
+KILLS = 60          # the issue asks for at least 50
+BATCH = (5, 40)     # articles per ingest call (random in this range)
+SEED = 20260107
+
+
+def _writer_lock_held(lock: Path) -> bool:
+    """Whether some process holds the store's writer lock (read from /proc/locks, which
+    does not disturb the writer the way trying the lock would)."""
+    try:
+        inode = lock.stat().st_ino
+        text = Path("/proc/locks").read_text()
+    except OSError:
+        return False
+    return any(line.split()[5].endswith(f":{inode}") for line in text.splitlines()
+               if len(line.split()) > 5)
+
+
+def _start(store: Path, folder: Path, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(kgraph_cmd("ingest", "--quiet", "--store", str(store), str(folder)),
+                            cwd=cwd, env=cli_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _triples(graph) -> int:
+    return int(next(iter(graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+
+
+def test_sigkill_at_random_moments_never_corrupts_or_loses(tmp_path):
+    rng = random.Random(SEED)
+    store = tmp_path / "kgraph.ttl"
+    lock = tmp_path / "kgraph.ttl.lock"
+    base = write_articles(tmp_path / "base", "base", range(300), paragraphs=1)
+    assert ingest(base, store=store).ok
+    stored_ever = {url_of("base", n) for n in range(300)}
+
+    # The typical duration of one uninterrupted ingest of a batch.
+    durations = []
+    for i in range(3):
+        folder = tmp_path / f"warm{i}"
+        write_articles(folder, f"warm{i}", range(BATCH[1]))
+        start = time.monotonic()
+        done = subprocess.run(kgraph_cmd("ingest", "-q", "--store", str(store), str(folder)),
+                              cwd=tmp_path, env=cli_env(), capture_output=True, text=True)
+        durations.append(time.monotonic() - start)
+        assert done.returncode == 0, done.stderr
+        stored_ever |= {url_of(f"warm{i}", n) for n in range(BATCH[1])}
+    typical = statistics.median(durations)
+
+    batches: dict[str, set[str]] = {}
+    completed: set[str] = set()
+    kills = kills_in_lock = rounds = 0
+    while kills < KILLS:
+        rounds += 1
+        assert rounds < KILLS * 3, f"only {kills} of {rounds} ingests could be killed"
+        tag = f"r{rounds}"
+        size = rng.randint(*BATCH)
+        folder = tmp_path / "in" / tag
+        write_articles(folder, tag, range(size))
+        batches[tag] = {url_of(tag, n) for n in range(size)}
+        # Every fifth ingest runs to completion (an ingest after a kill first rebuilds
+        # the index, so it takes longer than `typical`). Of the others, half are killed
+        # anywhere in the run, half in its second half (where it writes).
+        proc = _start(store, folder, tmp_path)
+        if rounds % 5 == 0:
+            proc.wait(timeout=120)
+        else:
+            time.sleep(rng.uniform(0, typical) if rounds % 2 else rng.uniform(typical / 2, typical))
+        if proc.poll() is None:
+            in_lock = _writer_lock_held(lock)
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            if proc.returncode == -signal.SIGKILL:
+                kills += 1
+                kills_in_lock += in_lock
+        proc.stderr.close()
+        if proc.returncode == 0:
+            completed.add(tag)
+        else:
+            assert proc.returncode == -signal.SIGKILL, f"ingest failed by itself ({proc.returncode})"
+        assert rounds % 5 or tag in completed
+
+        # The file parses on its own, and the index (through open_graph) agrees with it.
+        in_file = urls_in_file(store)
+        graph = open_graph(store)
+        assert urls_in(graph) == in_file, f"index and file disagree after round {rounds}"
+        assert _triples(graph) == len(load_graph(store))
+        del graph
+        # All or nothing per batch; nothing completed or seen before is lost.
+        for name, urls in batches.items():
+            part = urls & in_file
+            assert part in (set(), urls), f"batch {name}: {len(part)} of {len(urls)} stored"
+            if name in completed:
+                assert urls <= in_file, f"completed batch {name} is missing"
+        assert stored_ever <= in_file, "an article stored earlier was lost"
+        assert in_file <= stored_ever | set().union(*batches.values()), "unknown articles"
+        stored_ever |= in_file
+
+    # Kills must have landed while the writer held the lock (mid-edit, mid-write), not
+    # only during start-up. /proc/locks is Linux-only.
+    if Path("/proc/locks").exists():
+        assert kills_in_lock >= KILLS // 6, f"only {kills_in_lock} kills landed mid-edit"
+    # After all those crashes an ingest still works and leaves the canonical file.
+    final = write_articles(tmp_path / "final", "final", range(3))
+    assert ingest(final, store=store).ok
+    assert store.read_text(encoding="utf-8") == serialize(load_graph(store))
+    assert urls_in(open_graph(store)) == stored_ever | {url_of("final", n) for n in range(3)}
+    # ... and the temporary files of the killed writers are gone, in the store's folder
+    # (each as large as the store) and in the index.
+    assert not list(tmp_path.glob(".kgraph.ttl.*.tmp"))
+    assert not list((tmp_path / ".kgraph.ttl.index").glob("tmp*"))
+    assert not list((tmp_path / ".kgraph.ttl.index").glob(".stamp.json.*.tmp"))
