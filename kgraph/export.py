@@ -1,0 +1,167 @@
+"""Export the whole store: as RDF (Turtle, N-Triples, JSON-LD, RDF/XML), as the GraphML of
+the region → region visit network, or as the CSV of the ``visits`` preset.
+
+>>> export("graphml", store="kgraph.ttl", output="visits.graphml")   # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .errors import KGraphError
+from .namespace import DATA_PREFIXES, PREFIXES
+from .store import DEFAULT_STORE, atomic_write, open_graph, writer
+
+_DG = ox.DefaultGraph()
+_PREFIXES = {**PREFIXES, **DATA_PREFIXES}
+
+
+class ExportError(KGraphError):
+    """The export cannot be made or written."""
+
+
+def _sorted_nt(graph: ox.Store) -> list[str]:
+    data = graph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=_DG)
+    return sorted(data.decode("utf-8").splitlines(keepends=True))
+
+
+def _turtle(graph: ox.Store) -> Iterator[bytes]:
+    """Sorted Turtle, as kgraph writes its store."""
+    for chunk in writer().serialize_nt_lines(_sorted_nt(graph)):
+        yield chunk.encode("utf-8")
+
+
+def _ntriples(graph: ox.Store) -> Iterator[bytes]:
+    """N-Triples, one triple a line, sorted (the same store gives the same bytes)."""
+    for line in _sorted_nt(graph):
+        yield line.encode("utf-8")
+
+
+def _rdf(fmt: ox.RdfFormat) -> Callable[[ox.Store], Iterable[bytes]]:
+    def export(graph: ox.Store) -> Iterable[bytes]:
+        return [graph.dump(format=fmt, from_graph=_DG, prefixes=_PREFIXES)]
+    return export
+
+
+_NETWORK = """
+SELECT ?from ?to ?visits ?first ?last WHERE {
+  SELECT ?from ?to (COUNT(?visit) AS ?visits) (MIN(?date) AS ?first) (MAX(?date) AS ?last)
+  WHERE {
+    ?visit a kg:Visit ; kg:visitor/kg:region ?from ; kg:hostedBy/kg:region ?to .
+    OPTIONAL { ?visit kg:date ?date }
+  }
+  GROUP BY ?from ?to
+}"""
+_REGIONS = """
+SELECT ?region ?label ?code ?type ?province ?latitude ?longitude WHERE {
+  { SELECT DISTINCT ?region WHERE { ?visit a kg:Visit .
+      { ?visit kg:visitor/kg:region ?region } UNION { ?visit kg:hostedBy/kg:region ?region } } }
+  OPTIONAL { ?region rdfs:label ?label }
+  OPTIONAL { ?region kg:code ?code }
+  OPTIONAL { ?region kg:regionType ?type }
+  OPTIONAL { ?region kg:province/rdfs:label ?province }
+  OPTIONAL { ?region schema:latitude ?latitude }
+  OPTIONAL { ?region schema:longitude ?longitude }
+}"""
+
+
+def visit_network(graph: ox.Store):  # type: ignore[no-untyped-def]
+    """The region → region visit network as a ``networkx.DiGraph``: nodes are region IRIs
+    (label, code, type, province, latitude, longitude), edges carry ``visits`` (the
+    number of visits between the pair) and the ``first`` and ``last`` known dates."""
+    import networkx as nx
+
+    network = nx.DiGraph()
+    for row in graph.query(_REGIONS, prefixes=_PREFIXES):
+        attributes = {}
+        for name in ("label", "code", "type", "province", "latitude", "longitude"):
+            term = row[name]
+            if term is None:
+                continue
+            attributes[name] = float(term.value) if name in ("latitude", "longitude") \
+                else term.value
+        network.add_node(row["region"].value, **attributes)
+    for row in graph.query(_NETWORK, prefixes=_PREFIXES):
+        attributes = {"visits": int(row["visits"].value)}
+        for name in ("first", "last"):
+            if row[name] is not None:
+                attributes[name] = row[name].value
+        network.add_edge(row["from"].value, row["to"].value, **attributes)
+    return network
+
+
+def _graphml(graph: ox.Store) -> Iterable[bytes]:
+    import networkx as nx
+
+    buffer = io.BytesIO()
+    nx.write_graphml(visit_network(graph), buffer, named_key_ids=True)
+    return [buffer.getvalue()]
+
+
+def _visits_csv(graph: ox.Store) -> Iterable[bytes]:
+    from .query import BOUND_PREFIXES, preset
+
+    result = graph.query(preset("visits").text, prefixes=BOUND_PREFIXES)
+    return [result.serialize(format=ox.QueryResultsFormat.CSV)]
+
+
+#: Export formats by name: what each writes, and the file extensions that select it.
+EXPORTERS: dict[str, tuple[Callable[[ox.Store], Iterable[bytes]], tuple[str, ...], str]] = {
+    "ttl": (_turtle, (".ttl",), "Turtle, sorted as the store"),
+    "nt": (_ntriples, (".nt",), "N-Triples, sorted"),
+    "jsonld": (_rdf(ox.RdfFormat.JSON_LD), (".jsonld", ".json"), "JSON-LD"),
+    "xml": (_rdf(ox.RdfFormat.RDF_XML), (".rdf", ".xml", ".owl"), "RDF/XML"),
+    "graphml": (_graphml, (".graphml",), "GraphML of the region → region visit network"),
+    "csv": (_visits_csv, (".csv",), "CSV of the visits preset (W3C SPARQL results CSV)"),
+}
+
+
+def guess_format(output: str | os.PathLike[str] | None) -> str:
+    """The export format an output file name implies; ``ttl`` when it implies none."""
+    if output is None or os.fspath(output) == "-":
+        return "ttl"
+    suffix = Path(output).suffix.lower()
+    for name, (_, suffixes, _) in EXPORTERS.items():
+        if suffix in suffixes:
+            return name
+    return "ttl"
+
+
+def export_chunks(fmt: str, *, store: str | os.PathLike[str] = DEFAULT_STORE) -> Iterable[bytes]:
+    """The export of the store in ``fmt`` (an :data:`EXPORTERS` name), as byte chunks.
+
+    Raises :class:`ExportError` for an unknown format and
+    :class:`~kgraph.errors.StoreError` when the store is missing or invalid.
+    """
+    try:
+        exporter = EXPORTERS[fmt][0]
+    except KeyError:
+        raise ExportError(f"unknown export format {fmt!r}; formats: "
+                          f"{', '.join(EXPORTERS)}") from None
+    return exporter(open_graph(store))
+
+
+def export(fmt: str | None = None, *, store: str | os.PathLike[str] = DEFAULT_STORE,
+           output: str | os.PathLike[str] = "-") -> str:
+    """Write the store in ``fmt`` (default: guessed from ``output``'s extension, else
+    Turtle) to ``output``, a file written atomically or ``-`` for standard output.
+    Returns the format used. Raises :class:`ExportError` or
+    :class:`~kgraph.errors.StoreError`."""
+    fmt = fmt or guess_format(output)
+    chunks = export_chunks(fmt, store=store)
+    if os.fspath(output) == "-":
+        out = sys.stdout.buffer
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+        return fmt
+    try:
+        atomic_write(output, chunks)
+    except OSError as exc:
+        raise ExportError(f"cannot write: {exc.strerror or exc}", file=os.fspath(output)) from None
+    return fmt

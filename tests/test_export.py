@@ -1,0 +1,101 @@
+"""kgraph export: RDF formats equal to the store, the GraphML network, the visits CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import networkx as nx
+import pytest
+import rdflib
+from rdflib.compare import graph_diff, isomorphic
+
+from kgraph.export import EXPORTERS, guess_format
+
+
+@pytest.fixture
+def store_here(example_store, invoke, tmp_path):
+    shutil.copy(example_store, tmp_path / "kgraph.ttl")
+    return tmp_path / "kgraph.ttl"
+
+
+def _store_graph(path) -> rdflib.Graph:  # type: ignore[no-untyped-def]
+    return rdflib.Graph().parse(path, format="turtle")
+
+
+@pytest.mark.parametrize("fmt, parser", [("ttl", "turtle"), ("nt", "nt"),
+                                         ("jsonld", "json-ld"), ("xml", "xml")])
+def test_rdf_exports_hold_the_whole_store(invoke, store_here, fmt, parser):
+    result = invoke("export", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    exported = rdflib.Graph().parse(data=result.stdout_bytes, format=parser)
+    expected = _store_graph(store_here)
+    if not isomorphic(exported, expected):
+        _, only_exported, only_store = graph_diff(exported, expected)
+        pytest.fail(f"export differs: {len(only_exported)} extra, {len(only_store)} missing")
+
+
+def test_turtle_export_is_the_store_bytes_and_nt_is_sorted(invoke, store_here):
+    assert invoke("export").stdout_bytes == store_here.read_bytes()
+    lines = invoke("export", "--format", "nt").stdout.splitlines()
+    assert lines == sorted(lines) and len(lines) == len(_store_graph(store_here))
+
+
+def test_graphml_is_the_region_visit_network(invoke, store_here, tmp_path):
+    result = invoke("export", "-o", "network.graphml")
+    assert result.exit_code == 0, result.output
+    network = nx.read_graphml(tmp_path / "network.graphml")
+    assert isinstance(network, nx.DiGraph)
+    region = "https://w3id.org/kgraph/id/region/"
+    serang, malang = region + "36.73", region + "35.73"
+    assert network.nodes[malang]["label"] == "Kota Malang"
+    assert network.nodes[malang]["code"] == "35.73"
+    assert network.nodes[malang]["type"] == "kota"
+    assert network.nodes[malang]["province"] == "Provinsi Jawa Timur"
+    assert isinstance(network.nodes[malang]["latitude"], float)
+    edge = network.edges[serang, malang]
+    assert edge["visits"] == 1 and edge["first"] == edge["last"] == "2025-10-06"
+    visits = invoke("query", "SELECT ?v WHERE { ?v a kg:Visit }").stdout.splitlines()[1:]
+    assert sum(d["visits"] for _, _, d in network.edges(data=True)) == len(visits)
+    assert not (tmp_path / "network.graphml").with_suffix(".tmp").exists()
+
+
+def test_csv_is_the_visits_preset(invoke, store_here):
+    exported = invoke("export", "--format", "csv")
+    preset = invoke("query", "--preset", "visits", "--format", "csv")
+    assert exported.exit_code == 0
+    assert exported.stdout_bytes == preset.stdout_bytes
+    header, *rows = list(csv.reader(io.StringIO(exported.stdout_bytes.decode(), newline="")))
+    assert header[:3] == ["date", "visitor", "host"] and len(rows) >= 11
+
+
+def test_format_from_extension_and_atomic_replace(invoke, store_here, tmp_path):
+    target = tmp_path / "out.nt"
+    target.write_text("old content", encoding="utf-8")
+    result = invoke("export", "-o", "out.nt")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("<https://w3id.org/")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert guess_format("x.graphml") == "graphml" and guess_format("x.jsonld") == "jsonld"
+    assert guess_format("x.rdf") == "xml" and guess_format("-") == "ttl"
+    assert guess_format("x.unknown") == "ttl"
+
+
+def test_every_format_is_in_the_registry_and_help(invoke):
+    assert set(EXPORTERS) == {"ttl", "nt", "jsonld", "xml", "graphml", "csv"}
+    help_text = invoke("export", "--help").stdout
+    assert "kgraph export" in help_text
+    bad = invoke("export", "--format", "pdf")
+    assert bad.exit_code == 2
+
+
+def test_missing_store(invoke):
+    result = invoke("export", "-o", "out.ttl")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no store at kgraph.ttl — run kgraph ingest first\n"
+
+
+def test_unwritable_output_is_one_line(invoke, store_here, tmp_path):
+    result = invoke("export", "-o", str(tmp_path / "no-such-dir" / "out.ttl"))
+    assert result.exit_code == 1
+    assert "cannot write" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -1,0 +1,489 @@
+"""kgraph query: presets against golden rows, W3C result formats, safety, errors.
+
+Golden files are ``tests/data/query/<preset>.tsv`` (the W3C TSV output of each preset on
+the ``examples/`` store); regenerate them with ``KGRAPH_REGEN_GOLDEN=1 pytest tests/test_query.py``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shlex
+import shutil
+import time
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from rdflib.query import Result
+
+from kgraph.query import (
+    BOUND_PREFIXES, CELL_WIDTH, FORMATS, ParameterError, QueryError, QuerySyntaxError, QueryTimeout,
+    blank_opaque, check_safe, presets, query, render, run_preset,
+)
+
+from conftest import DATA, ROOT
+
+GOLDEN = DATA / "query"
+REGEN = bool(os.environ.get("KGRAPH_REGEN_GOLDEN"))
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: Parameters each preset is run with for its golden file.
+PRESET_PARAMS = {"region": {"region": "Kota Malang"}}
+#: Cells that join several values (GROUP_CONCAT, whose order SPARQL leaves open).
+JOINED = {"leader": "; ", "receiver": "; ", "agreement": "; ", "topics": "; ",
+          "roles": "; ", "government": "; ", "sources": " "}
+EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture
+def store_here(example_store, invoke, tmp_path):
+    """A copy of the example store as ./kgraph.ttl in the CLI's working directory."""
+    shutil.copy(example_store, tmp_path / "kgraph.ttl")
+    return tmp_path / "kgraph.ttl"
+
+
+def _tsv_rows(text: str) -> tuple[list[str], list[list[str]]]:
+    lines = text.split("\n")
+    assert lines[-1] == "", "TSV must end with a newline"
+    header, *rows = (line.split("\t") for line in lines[:-1])
+    return header, rows
+
+
+def _normalised(header: list[str], rows: list[list[str]]) -> list[list[str]]:
+    out = []
+    for row in rows:
+        cells = []
+        for name, cell in zip(header, row):
+            sep = JOINED.get(name.lstrip("?"))
+            if sep and cell.startswith('"') and cell.endswith('"'):
+                cell = '"' + sep.join(sorted(cell[1:-1].split(sep))) + '"'
+            cells.append(cell)
+        out.append(cells)
+    return out
+
+
+# ---------------------------------------------------------------------------- presets
+
+
+def test_every_preset_file_has_a_description_first():
+    names = set(presets())
+    assert {"visits", "pairs", "hosts", "visitors", "agreements", "topics", "region",
+            "people"} <= names
+    for item in presets().values():
+        assert item.path.read_text(encoding="utf-8").startswith("# description: ")
+        assert item.description and "\n" not in item.description
+    assert [p.name for p in presets()["region"].params] == ["region"]
+    assert presets()["region"].params[0].type == "region"
+
+
+@pytest.mark.parametrize("name", sorted(presets()))
+def test_preset_rows_match_golden(example_store, name):
+    result = run_preset(name, store=example_store, params=PRESET_PARAMS.get(name))
+    text = render(result, "tsv").decode("utf-8")
+    path = GOLDEN / f"{name}.tsv"
+    if REGEN:
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+    assert path.exists(), f"no golden file {path}; run with KGRAPH_REGEN_GOLDEN=1"
+    got_header, got = _tsv_rows(text)
+    want_header, want = _tsv_rows(path.read_text(encoding="utf-8"))
+    assert got_header == want_header
+    assert _normalised(got_header, got) == _normalised(want_header, want)
+    assert got, f"preset {name} returns no rows on the examples"
+
+
+def test_golden_files_are_plausible():
+    """Spot checks written by hand, so a wrong regeneration cannot go unnoticed."""
+    hosts = (GOLDEN / "hosts.tsv").read_text(encoding="utf-8").splitlines()
+    assert hosts[1].startswith('"Kota Malang"\t"35.73"\t2\t2')
+    visits = (GOLDEN / "visits.tsv").read_text(encoding="utf-8").splitlines()
+    # At least the eleven kg:Visit nodes of the twelve annotated visits (raw articles
+    # add what the extractor finds in them).
+    assert len(visits) >= 1 + 11
+    serang = next(line for line in visits if '"Pemerintah Kota Serang"' in line)
+    assert "wawali-serang-studi-tiru-malang" in serang and "pemkot-serang-benchmarking" in serang
+    region = (GOLDEN / "region.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(region) == 3 and all('"host"' in line for line in region[1:])
+    agreements = (GOLDEN / "agreements.tsv").read_text(encoding="utf-8")
+    assert "Kesepakatan Bersama" in agreements and "Nota Kesepahaman" in agreements
+
+
+@pytest.mark.parametrize("value", ["35.73", "Pemkot Malang", "kota malang"])
+def test_region_by_code_or_mention_gives_the_same_rows(example_store, value):
+    expected = run_preset("region", store=example_store, params={"region": "Kota Malang"})
+    got = run_preset("region", store=example_store, params={"region": value})
+    assert got.variables == expected.variables
+    assert len(got.rows) == len(expected.rows) == 2
+    assert [r[-1] for r in got.rows] == [r[-1] for r in expected.rows]
+
+
+def test_region_parameter_errors_exit_2(invoke, store_here):
+    ambiguous = invoke("query", "--preset", "region", "--param", "region=Malang")
+    assert ambiguous.exit_code == 2
+    assert "ambiguous: Kabupaten Malang (35.07), Kota Malang (35.73)" in ambiguous.stderr
+    missing = invoke("query", "--preset", "region")
+    assert missing.exit_code == 2 and "missing parameter region" in missing.stderr
+    unknown = invoke("query", "--preset", "hosts", "--param", "x=1")
+    assert unknown.exit_code == 2 and "unknown parameter 'x'" in unknown.stderr
+    nowhere = invoke("query", "--preset", "region", "--param", "region=Atlantis")
+    assert nowhere.exit_code == 2 and "no region called 'Atlantis'" in nowhere.stderr
+    bad = invoke("query", "--preset", "nope")
+    assert bad.exit_code == 2 and "no preset called 'nope'" in bad.stderr
+    form = invoke("query", "--preset", "hosts", "--param", "novalue")
+    assert form.exit_code == 2 and "NAME=VALUE" in form.stderr
+
+
+def test_list_presets(invoke):
+    result = invoke("query", "--list-presets")
+    assert result.exit_code == 0
+    for item in presets().values():
+        assert f"{item.name:<11} {item.description}" in result.stdout
+    assert "--param region=" in result.stdout
+
+
+# ---------------------------------------------------------------------------- injection
+
+
+@pytest.mark.parametrize("value", [
+    'x" } ; DROP ALL ; INSERT DATA { <a:b> <a:b> <a:b> } #',
+    "x' } } ; CLEAR DEFAULT",
+    '"""\n} DELETE WHERE { ?s ?p ?o }',
+    "<http://evil/> } UNION { ?s ?p ?o",
+])
+def test_parameters_cannot_inject_sparql(invoke, store_here, value):
+    before = store_here.read_bytes()
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    triples = invoke("query", count).stdout
+    query_text = "SELECT ?name ?length WHERE { BIND(STRLEN(?name) AS ?length) }"
+    result = invoke("query", query_text, "--param", f"name={value}", "--format", "json")
+    assert result.exit_code == 0, result.output
+    parsed = Result.parse(io.StringIO(result.stdout), format="json")
+    rows = list(parsed)
+    assert len(rows) == 1
+    name, length = rows[0]
+    assert isinstance(name, rdflib.Literal)
+    assert str(name) == value and int(length) == len(value)
+    for preset_value in (value, "35.73" + value):
+        refused = invoke("query", "--preset", "region", "--param", f"region={preset_value}")
+        assert refused.exit_code == 2, refused.output
+    assert store_here.read_bytes() == before
+    assert invoke("query", count).stdout == triples
+
+
+def test_typed_parameters_from_param_lines(example_store):
+    text = ("# param: day (date) a day\n"
+            "SELECT ?day ?visit WHERE { ?visit kg:date ?day }")
+    result = query(text, store=example_store, params={"day": "2025-11-25"})
+    assert len(result.rows) == 2
+    with pytest.raises(ParameterError, match="SELECT clause"):
+        query("SELECT ?visit WHERE { ?visit kg:date ?day }", store=example_store,
+              params={"day": "2025-11-25"})
+
+
+# ---------------------------------------------------------------------------- formats
+
+
+def _as_tuple(term):  # type: ignore[no-untyped-def]
+    """A term of pyoxigraph or rdflib as (kind, value, language, datatype)."""
+    if term is None:
+        return None
+    if isinstance(term, (ox.NamedNode, rdflib.URIRef)):
+        return ("uri", str(term.value if isinstance(term, ox.NamedNode) else term))
+    if isinstance(term, (ox.BlankNode, rdflib.BNode)):
+        return ("bnode",)
+    if isinstance(term, ox.Literal):
+        return ("literal", term.value, term.language, term.datatype.value)
+    datatype = str(term.datatype) if term.datatype else (
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString" if term.language
+        else XSD_STRING)
+    return ("literal", str(term), term.language, datatype)
+
+
+SPECIAL = """SELECT ?iri ?lang ?typed ?blank ?unbound ?text WHERE {
+  VALUES (?iri ?lang ?typed ?text) {
+    (<http://example.org/a> "kota"@id "2025-01-01"^^xsd:date "a, \\"b\\"\\nc\\td")
+  }
+  BIND(BNODE() AS ?blank)
+}"""
+
+
+@pytest.mark.parametrize("name", sorted(presets()) + ["special"])
+def test_json_round_trips_through_rdflib(example_store, name):
+    if name == "special":
+        result = query(SPECIAL, store=example_store)
+    else:
+        result = run_preset(name, store=example_store, params=PRESET_PARAMS.get(name))
+    data = render(result, "json").decode("utf-8")
+    parsed = Result.parse(io.StringIO(data), format="json")
+    assert [str(v) for v in parsed.vars] == result.variables
+    got = [tuple(_as_tuple(row[i]) for i in range(len(parsed.vars))) for row in parsed]
+    want = [tuple(_as_tuple(t) for t in row) for row in result.rows]
+    assert got == want and want
+
+
+def test_json_is_the_w3c_shape(example_store):
+    import json
+
+    data = json.loads(render(query(SPECIAL, store=example_store), "json"))
+    assert data["head"]["vars"] == ["iri", "lang", "typed", "blank", "unbound", "text"]
+    (row,) = data["results"]["bindings"]
+    assert row["iri"] == {"type": "uri", "value": "http://example.org/a"}
+    assert row["lang"] == {"type": "literal", "value": "kota", "xml:lang": "id"}
+    assert row["typed"] == {"type": "literal", "value": "2025-01-01",
+                            "datatype": "http://www.w3.org/2001/XMLSchema#date"}
+    assert row["blank"]["type"] == "bnode"
+    assert "unbound" not in row
+    assert row["text"] == {"type": "literal", "value": 'a, "b"\nc\td'}
+    ask = json.loads(render(query("ASK { ?v a kg:Visit }", store=example_store), "json"))
+    assert ask == {"head": {}, "boolean": True}
+
+
+@pytest.mark.parametrize("name", sorted(presets()))
+def test_csv_parses_with_the_csv_module(example_store, name):
+    result = run_preset(name, store=example_store, params=PRESET_PARAMS.get(name))
+    data = render(result, "csv").decode("utf-8")
+    assert data.endswith("\r\n") and "\n" not in data.replace("\r\n", "")
+    header, *rows = list(csv.reader(io.StringIO(data, newline="")))
+    assert header == result.variables
+    plain = [["" if t is None else t.value for t in row] for row in result.rows]
+    assert rows == plain
+
+
+def test_csv_quotes_and_tsv_terms(example_store):
+    result = query(SPECIAL, store=example_store)
+    (row,) = list(csv.reader(io.StringIO(render(result, "csv").decode(), newline="")))[1:]
+    assert row[0] == "http://example.org/a" and row[1] == "kota" and row[4] == ""
+    assert row[5] == 'a, "b"\nc\td' and row[3].startswith("_:")
+    header, (cells,) = _tsv_rows(render(result, "tsv").decode())
+    assert header == ["?iri", "?lang", "?typed", "?blank", "?unbound", "?text"]
+    assert cells[:3] == ["<http://example.org/a>", '"kota"@id',
+                         '"2025-01-01"^^<http://www.w3.org/2001/XMLSchema#date>']
+    assert cells[4] == "" and cells[5] == '"a, \\"b\\"\\nc\\td"'
+
+
+def test_table_shortens_iris_aligns_and_cuts(example_store):
+    result = run_preset("visits", store=example_store)
+    table = render(result, "table").decode("utf-8")
+    lines = table.splitlines()
+    assert lines[0].split() == result.variables
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    long_name = "visit:2025-10-06_36.73-pemerintah_35.73-pemerintah"
+    assert len(long_name) > CELL_WIDTH
+    assert long_name[:CELL_WIDTH - 1] + "…" in table and long_name not in table
+    assert "https://w3id.org/kgraph/id/visit/" not in table
+    column = lines[0].index("host")
+    assert all(line[column - 2:column] == "  " for line in lines[2:])
+    full = render(result, "table", full=True).decode("utf-8")
+    assert "…" not in full and "visit:2025-10-06_36.73-pemerintah_35.73-pemerintah" in full
+    counts = render(run_preset("hosts", store=example_store), "table").decode().splitlines()
+    assert counts[2].endswith("      2         2")  # numbers right-aligned
+
+
+def test_default_format_table_on_a_terminal_csv_when_piped(example_store):
+    result = run_preset("hosts", store=example_store)
+    assert render(result, tty=True) == render(result, "table")
+    assert render(result, tty=False) == render(result, "csv")
+
+
+def test_ask_prints_true_or_false(invoke, store_here):
+    yes = invoke("query", "ASK { ?v a kg:Visit }")
+    assert yes.exit_code == 0 and yes.stdout == "true\n"
+    no = invoke("query", "ASK { ?v a kg:Nothing }", "--format", "table")
+    assert no.exit_code == 0 and no.stdout == "false\n"
+
+
+def test_construct_prints_turtle_and_other_rdf_formats(invoke, store_here):
+    text = "CONSTRUCT { ?v kg:hostedBy ?h } WHERE { ?v a kg:Visit ; kg:hostedBy ?h }"
+    graphs = {}
+    visits = len(invoke("query", "SELECT ?v WHERE { ?v a kg:Visit }").stdout.splitlines()) - 1
+    assert visits >= 11
+    for fmt, parser in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"),
+                        ("xml", "xml")):
+        args = ["query", text] + ([] if fmt == "ttl" else ["--format", fmt])
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
+        graphs[fmt] = rdflib.Graph().parse(data=result.stdout, format=parser)
+        assert len(graphs[fmt]) == visits
+    assert "@prefix gov: <https://w3id.org/kgraph/id/gov/> ." in invoke("query", text).stdout
+    assert all(isomorphic(graphs["ttl"], g) for g in graphs.values())
+    wrong = invoke("query", text, "--format", "csv")
+    assert wrong.exit_code == 2 and "does not fit CONSTRUCT" in wrong.stderr
+
+
+# ---------------------------------------------------------------------------- input
+
+
+def test_query_from_file_stdin_and_output_file(invoke, store_here, tmp_path):
+    text = "SELECT ?visit WHERE { ?visit a kg:Visit } ORDER BY ?visit"
+    (tmp_path / "q.rq").write_text(text, encoding="utf-8")
+    direct = invoke("query", text)
+    from_file = invoke("query", "-f", "q.rq")
+    from_stdin = invoke("query", "-", input=text)
+    assert direct.exit_code == from_file.exit_code == from_stdin.exit_code == 0
+    assert direct.stdout == from_file.stdout == from_stdin.stdout
+    assert len(direct.stdout.splitlines()) >= 12
+    written = invoke("query", text, "-o", "out.csv")
+    assert written.exit_code == 0 and written.stdout == ""
+    assert (tmp_path / "out.csv").read_bytes() == direct.stdout_bytes
+    assert direct.stdout_bytes.endswith(b"\r\n")
+    neither = invoke("query")
+    assert neither.exit_code == 2 and "exactly one of" in neither.stderr
+    both = invoke("query", text, "--preset", "hosts")
+    assert both.exit_code == 2
+
+
+def test_bound_prefixes_and_own_prefix_wins(example_store):
+    count = "SELECT (COUNT(?v) AS ?n) WHERE { ?v a kg:Visit }"
+    assert int(query(count, store=example_store).rows[0][0].value) >= 11
+    own = "PREFIX kg: <http://example.org/other#>\n" + count
+    assert query(own, store=example_store).rows[0][0].value == "0"
+    for name in ("kg", "rdf", "rdfs", "xsd", "owl", "skos", "schema", "prov", "sem", "org",
+                 "kgt", "region", "gov", "person", "visit"):
+        assert name in BOUND_PREFIXES
+    shortened = render(query("PREFIX v: <https://w3id.org/kgraph/id/visit/>\n"
+                             "SELECT ?v WHERE { ?v a kg:Visit } LIMIT 1",
+                             store=example_store), "table").decode()
+    assert shortened.splitlines()[2].startswith("v:")
+
+
+def test_in_process_and_child_process_agree(example_store):
+    for name in presets():
+        params = PRESET_PARAMS.get(name)
+        inline = run_preset(name, store=example_store, params=params, timeout=None)
+        child = run_preset(name, store=example_store, params=params, timeout=10)
+        assert inline.variables == child.variables
+        assert len(inline.rows) == len(child.rows)
+
+
+# ---------------------------------------------------------------------------- safety
+
+
+@pytest.mark.parametrize("text", [
+    "INSERT DATA { <http://a> <http://b> <http://c> }",
+    "PREFIX ex: <http://example.org/>\nDELETE WHERE { ?s ?p ?o }",
+    "# a comment\ndrop all",
+    "BASE <http://example.org/> LOAD <http://example.org/data.ttl>",
+    "WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+])
+def test_update_is_refused(invoke, store_here, text):
+    before = store_here.read_bytes()
+    result = invoke("query", text)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: SPARQL UPDATE is not allowed: kgraph query is read-only\n"
+    assert store_here.read_bytes() == before
+
+
+def test_service_is_refused_unless_allowed(invoke, store_here):
+    text = "SELECT * WHERE { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    result = invoke("query", text)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: SERVICE is not allowed")
+    assert "--allow-service" in result.stderr
+    allowed = invoke("query", text, "--allow-service")
+    assert allowed.exit_code == 1  # the endpoint is not reachable, but it was tried
+    assert "not allowed" not in allowed.stderr.split("port")[0]
+    assert "the query failed" in allowed.stderr
+    assert len(allowed.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT ?x WHERE { BIND("SERVICE <http://a> {}" AS ?x) }',
+    "SELECT ?x WHERE { BIND('''\nSERVICE\n''' AS ?x) } # SERVICE <http://a> { }",
+    "PREFIX ex: <http://example.org/SERVICE/>\nSELECT ?x WHERE { ?x ex:SERVICE ?service }",
+])
+def test_service_inside_strings_comments_iris_and_names_is_not_refused(example_store, text):
+    check_safe(text)
+    query(text, store=example_store)
+
+
+def test_blank_opaque_keeps_positions():
+    text = 'SELECT ?x # SERVICE\nWHERE { ?x ?p "SERVICE" . ?x ?q <http://s/SERVICE> }'
+    blanked = blank_opaque(text)
+    assert len(blanked) == len(text) and blanked.count("\n") == 1
+    assert "SERVICE" not in blanked and "WHERE" in blanked
+
+
+def test_syntax_error_shows_line_column_and_line(invoke, store_here):
+    result = invoke("query", "SELECT ?s\nWHERE {\n  ?s ?p ?o ]\n}\n")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert re.match(r"Error: syntax error at line \d+, column \d+: ", lines[0])
+    assert len(lines) == 3 and lines[2].strip() == "^"
+    assert "Traceback" not in result.output
+    prefix = invoke("query", "SELECT * WHERE {\n  ?s foo:bar ?o\n}")
+    assert prefix.exit_code == 1
+    assert prefix.stderr.splitlines() == [
+        "Error: syntax error at line 2, column 6: undeclared prefix foo: "
+        "(declare it with PREFIX foo: <...>)",
+        "    ?s foo:bar ?o",
+        "       ^",
+    ]
+
+
+def test_syntax_error_from_the_library(example_store):
+    with pytest.raises(QuerySyntaxError, match=r"line 1, column"):
+        query("SELEC * WHERE {}", store=example_store)
+
+
+def test_missing_store(invoke):
+    result = invoke("query", "--preset", "hosts")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no store at kgraph.ttl — run kgraph ingest first\n"
+    direct = invoke("query", "ASK {}", "--store", "elsewhere.ttl", "--timeout", "0")
+    assert direct.exit_code == 1
+    assert direct.stderr == "Error: no store at elsewhere.ttl — run kgraph ingest first\n"
+
+
+def test_timeout_stops_a_runaway_query(invoke, store_here):
+    started = time.monotonic()
+    result = invoke("query", EXPENSIVE, "--timeout", "1")
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: query timed out after 1 s")
+    assert elapsed < 10
+
+
+def test_timeout_from_the_library(example_store):
+    with pytest.raises(QueryTimeout, match="timed out after 0.5 s"):
+        query(EXPENSIVE, store=example_store, timeout=0.5)
+
+
+def test_errors_are_query_errors():
+    assert issubclass(QueryTimeout, QueryError) and issubclass(QuerySyntaxError, QueryError)
+    with pytest.raises(QueryError, match="read-only"):
+        check_safe("insert data { <a:b> <a:b> <a:b> }")
+
+
+def test_formats_registry_names_the_format_choices(invoke):
+    help_text = invoke("query", "--help").stdout
+    for name in FORMATS:
+        assert name in help_text
+
+
+# ---------------------------------------------------------------------------- README
+
+
+def _readme_examples() -> list[tuple[str, str]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Querying", 1)[1].split("\n## ", 1)[0]
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", section, re.S):
+        for chunk in block.split("$ ")[1:]:
+            command, _, output = chunk.partition("\n")
+            examples.append((command, output))
+    return examples
+
+
+def test_readme_query_examples_are_real(invoke, store_here):
+    examples = _readme_examples()
+    assert len(examples) >= 3
+    for command, output in examples:
+        args = shlex.split(command)
+        assert args[:2] == ["kgraph", "query"], command
+        if "--format" not in args:
+            args += ["--format", "table"]  # what a terminal shows
+        result = invoke(*args[1:])
+        assert result.exit_code == 0, (command, result.output)
+        assert result.stdout == output, command
