@@ -1,0 +1,525 @@
+"""The visit network: regions as nodes, "visited" as directed edges, read from the store.
+
+:func:`build_network` runs a few SPARQL queries over the store (one per kind of fact, each
+a scan of one predicate, no self-joins) and joins them in Python into a
+:class:`networkx.DiGraph`:
+
+- a node per region (its IRI): ``label`` (official name), ``code`` (None when unresolved),
+  ``type`` (kota, kabupaten, provinsi, kota administrasi; None when unresolved),
+  ``province``/``province_code`` (a province is its own), ``latitude``/``longitude``,
+  ``resolved``, ``visits_made``/``visits_received``/``visits`` counted in the network, and
+  ``partners`` (its ten main partners: ``region``, ``label``, ``visited``, ``visited_by``);
+- an edge visitor-region → host-region per pair: ``count``, ``first``/``last`` (dates),
+  ``dates``, ``topics`` (label → number of visits, most frequent first), ``leaders``,
+  ``agreements``, ``sources`` (URLs) and ``visits``: one dict per visit, latest first, with
+  ``iri``, ``date``, ``topics``, ``leaders``/``receivers`` (``{"name", "role"}``),
+  ``agreements`` and ``sources`` (``{"url", "title"}``).
+
+Filters select visits (``topics``, ``since``, ``until``, ``region_types``), then pairs
+(``min_visits``), then a neighbourhood (``around``); ``max_edges`` keeps the most visited
+pairs. The graph's attributes: ``filters`` (in words), and ``regions``, ``pairs`` and
+``visits`` of the network before ``max_edges``.
+
+Reading is planned for a large store on disk (100k visits): one scan of the visits
+(visitor, host), one of their dates, and the details only of the visits kept (by VALUES
+blocks when they are a minority); people and articles are read once each.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+
+from .errors import KGraphError
+from .namespace import PREFIXES
+
+if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
+    import networkx as nx
+
+#: Region types a filter can name; "kota" also covers "kota administrasi" (as in the gazetteer).
+REGION_TYPES = ("kota", "kabupaten", "provinsi")
+_TYPE_GROUP = {"kota": "kota", "kota administrasi": "kota", "kabupaten": "kabupaten",
+               "kabupaten administrasi": "kabupaten", "provinsi": "provinsi"}
+
+_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+_Q_GOVERNMENTS = """
+SELECT ?g ?r WHERE { ?g kg:region ?r }
+"""
+# Only visits have kg:visitor (its domain), so no "?v a kg:Visit" is needed; the date
+# is read only to filter on it (an OPTIONAL date costs almost as much as the rest).
+# Only visits have kg:visitor (its domain), so "?v a kg:Visit" is not needed.
+_Q_VISITS = """
+SELECT ?v ?vg ?hg %s WHERE {
+  ?v kg:visitor ?vg ; kg:hostedBy ?hg .
+  %s
+}
+"""
+_Q_REGIONS = """
+SELECT ?r ?label ?code ?type ?lat ?lon ?prov ?provLabel ?provCode WHERE {
+  { SELECT DISTINCT ?r WHERE { ?g kg:region ?r } }
+  OPTIONAL { ?r rdfs:label ?label }
+  OPTIONAL { ?r kg:code ?code }
+  OPTIONAL { ?r kg:regionType ?type }
+  OPTIONAL { ?r schema:latitude ?lat ; schema:longitude ?lon }
+  OPTIONAL { ?r kg:province ?prov
+             OPTIONAL { ?prov rdfs:label ?provLabel }
+             OPTIONAL { ?prov kg:code ?provCode } }
+}
+"""
+_Q_TOPIC_LABELS = """
+SELECT ?t ?label WHERE { ?t a kg:Topic ; rdfs:label ?label }
+"""
+# Read for the people and articles found above (%s: VALUES ?p / VALUES ?a).
+_Q_PEOPLE = """
+SELECT ?p ?name ?role WHERE {
+  %s
+  OPTIONAL { ?p rdfs:label ?name }
+  OPTIONAL { ?p kg:role ?role }
+}
+"""
+_Q_ARTICLES = """
+SELECT ?a ?url ?title ?label WHERE {
+  %s
+  OPTIONAL { ?a schema:url ?url }
+  OPTIONAL { ?a schema:headline ?title }
+  OPTIONAL { ?a rdfs:label ?label }
+}
+"""
+_ALL_VISITS = "?v kg:visitor [] ."  # every visit (faster than "?v a kg:Visit")
+_CHUNK = 4000  # IRIs per VALUES block
+#: The details a network can carry for each visit; :func:`build_network` reads them all
+#: by default.
+DETAILS = ("topics", "people", "agreements", "sources")
+
+
+@dataclass(frozen=True)
+class NetworkFilter:
+    """Which visits, pairs and regions a network keeps (all of them by default)."""
+
+    topics: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    region_types: tuple[str, ...] = ()
+    min_visits: int = 1
+    around: str | None = None
+
+    def describe(self) -> list[str]:
+        """The active filters in words, for a page or a report."""
+        out = []
+        if self.topics:
+            out.append("topic " + " or ".join(self.topics))
+        if self.since:
+            out.append(f"since {self.since.isoformat()}")
+        if self.until:
+            out.append(f"until {self.until.isoformat()}")
+        if self.region_types:
+            out.append("region type " + " or ".join(self.region_types))
+        if self.min_visits > 1:
+            out.append(f"pairs with at least {self.min_visits} visits")
+        if self.around:
+            out.append(f"around {self.around}")
+        return out
+
+
+@dataclass
+class _Visit:
+    iri: str
+    visitor: str
+    host: str
+    date: str | None
+    topics: list[str] = field(default_factory=list)
+    leaders: list[dict[str, str]] = field(default_factory=list)
+    receivers: list[dict[str, str]] = field(default_factory=list)
+    agreements: list[str] = field(default_factory=list)
+    sources: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"iri": self.iri, "date": self.date, "topics": self.topics,
+                "leaders": self.leaders, "receivers": self.receivers,
+                "agreements": self.agreements, "sources": self.sources}
+
+
+def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise KGraphError(f"{name}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def build_network(
+    store: str | os.PathLike[str],
+    *,
+    topics: Iterable[str] = (),
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    region_types: Iterable[str] = (),
+    min_visits: int = 1,
+    around: str | None = None,
+    max_edges: int = 0,
+    details: Iterable[str] = DETAILS,
+) -> "nx.DiGraph":
+    """The visit network of the store at ``store`` (see the module docstring).
+
+    ``topics`` keeps visits with any of these topics (a label in Indonesian or English,
+    an alternative label such as "PAD", or the topic's IRI); ``since``/``until`` keep
+    dated visits in that range (inclusive); ``region_types`` keeps visits whose both
+    regions are of these types; ``min_visits`` keeps pairs with at least that many
+    visits; ``around`` keeps one region (a code, name or mention such as "Pemkot
+    Malang"), the regions it visited or was visited by, and those visits. ``max_edges``
+    (0: no limit) then keeps the most visited pairs only; the graph attributes
+    ``regions``, ``pairs`` and ``visits`` still count the network before that cut, and
+    the regions' visit counts are not cut either. ``details`` chooses which of
+    :data:`DETAILS` the visits carry (fewer is faster on a large store).
+
+    Raises :class:`~kgraph.errors.StoreError` for a missing or invalid store and
+    :class:`~kgraph.errors.KGraphError` for an unknown topic, region type or region.
+    """
+    from .store import open_graph
+
+    flt = NetworkFilter(
+        topics=tuple(topics), since=_as_date(since, "since"), until=_as_date(until, "until"),
+        region_types=tuple(region_types), min_visits=int(min_visits), around=around,
+    )
+    for kind in flt.region_types:
+        if kind not in REGION_TYPES:
+            raise KGraphError(f"unknown region type {kind!r}; expected one of "
+                              + ", ".join(REGION_TYPES))
+    if flt.min_visits < 1:
+        raise KGraphError("min_visits must be at least 1")
+    if max_edges < 0:
+        raise KGraphError("max_edges must be 0 (no limit) or more")
+    wanted = tuple(details)
+    for name in wanted:
+        if name not in DETAILS:
+            raise KGraphError(f"unknown detail {name!r}; expected some of {', '.join(DETAILS)}")
+    graph = open_graph(store)
+    return network_from_graph(graph, flt, max_edges=max_edges, details=wanted)
+
+
+def _rows(graph: Any, query: str) -> Iterator[Any]:
+    return iter(graph.query(_HEADER + query))
+
+
+def _values(var: str, iris: list[str]) -> Iterator[str]:
+    for i in range(0, len(iris), _CHUNK):
+        yield f"VALUES ?{var} {{ " + " ".join(f"<{iri}>" for iri in iris[i:i + _CHUNK]) + " }"
+
+
+def _topic_labels(graph: Any) -> dict[str, str]:
+    """Each topic's label: Indonesian, else untagged, else English, else any."""
+    rank = {"id": 0, "": 1, "en": 2}
+    best: dict[str, tuple[int, str]] = {}
+    for t, label in _rows(graph, _Q_TOPIC_LABELS):
+        score = (rank.get(label.language or "", 3), label.value)
+        if t.value not in best or score < best[t.value]:
+            best[t.value] = score
+    return {iri: text for iri, (_r, text) in best.items()}
+
+
+def _topic_iris(graph: Any, wanted: tuple[str, ...], labels: dict[str, str]) -> list[str]:
+    from .topics import default_scheme, topic_key
+
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for t, label in _rows(graph, _Q_TOPIC_LABELS):
+        by_key[topic_key(label.value)].add(t.value)
+    scheme = default_scheme()
+    iris: set[str] = set()
+    for text in wanted:
+        found = set(by_key.get(topic_key(text), ()))
+        topic = scheme.resolve(text)
+        if topic is not None:
+            found.add(topic.iri)
+        if text in labels or text in scheme.topics:
+            found.add(text)
+        if not found:
+            raise KGraphError(f"unknown topic {text!r}: not in the store nor in the topic scheme",
+                              hint="see ontology/topics.ttl for the topics")
+        iris |= found
+    return sorted(iris)
+
+
+def _sparql_iri(iri: str) -> str:
+    if any(c in iri for c in '<>"{}|^`\\ \n\t'):
+        raise KGraphError(f"not a usable IRI: {iri!r}")
+    return f"<{iri}>"
+
+
+def _visit_filter(graph: Any, flt: NetworkFilter, labels: dict[str, str]) -> str:
+    parts = []
+    if flt.topics:
+        iris = ", ".join(_sparql_iri(i) for i in _topic_iris(graph, flt.topics, labels))
+        parts.append(f"FILTER EXISTS {{ ?v kg:topic ?ft FILTER(?ft IN ({iris})) }}")
+    if flt.since or flt.until:
+        parts.append("?v kg:date ?fdate .")
+    if flt.since:
+        parts.append(f'FILTER(?fdate >= "{flt.since.isoformat()}"^^xsd:date)')
+    if flt.until:
+        parts.append(f'FILTER(?fdate <= "{flt.until.isoformat()}"^^xsd:date)')
+    return "\n  ".join(parts)
+
+
+def _regions(graph: Any) -> dict[str, dict[str, Any]]:
+    regions: dict[str, dict[str, Any]] = {}
+    for r, label, code, kind, lat, lon, prov, prov_label, prov_code in _rows(graph, _Q_REGIONS):
+        if r.value in regions:
+            continue
+        node = {
+            "label": label.value if label is not None else _local(r.value),
+            "code": code.value if code is not None else None,
+            "type": kind.value if kind is not None else None,
+            "latitude": _float(lat), "longitude": _float(lon),
+            "province": None, "province_code": None,
+        }
+        node["resolved"] = node["code"] is not None
+        if prov is not None:
+            node["province"] = prov_label.value if prov_label is not None else None
+            node["province_code"] = prov_code.value if prov_code is not None else None
+        elif node["type"] == "provinsi":
+            node["province"], node["province_code"] = node["label"], node["code"]
+        regions[r.value] = node
+    return regions
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _float(term: Any) -> float | None:
+    if term is None:
+        return None
+    try:
+        return float(term.value)
+    except ValueError:
+        return None
+
+
+def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
+                       max_edges: int = 0, details: Iterable[str] = DETAILS) -> "nx.DiGraph":
+    """The visit network of an open pyoxigraph store (see :func:`build_network`)."""
+    import networkx as nx
+
+    labels = _topic_labels(graph)
+    regions = _regions(graph)
+    region_of = {g.value: r.value for g, r in _rows(graph, _Q_GOVERNMENTS)}
+    allowed = {t for t, group in _TYPE_GROUP.items() if group in flt.region_types}
+
+    # One pass over the visits, grouped by (visitor region, host region). Dates come
+    # from a second, cheap scan: an OPTIONAL date here would cost almost as much again.
+    where = _visit_filter(graph, flt, labels)
+    dated = bool(flt.since or flt.until)
+    pairs: dict[tuple[str, str], list[_Visit]] = defaultdict(list)
+    seen: set[str] = set()
+    for row in _rows(graph, _Q_VISITS % ("?fdate" if dated else "", where)):
+        iri = row[0].value
+        if iri in seen:
+            continue  # a hand-edited visit with two visitors or hosts: keep the first
+        seen.add(iri)
+        a, b = region_of.get(row[1].value), region_of.get(row[2].value)
+        if a is None or b is None:
+            continue  # a government without a region: nothing to draw
+        if allowed and not (regions.get(a, {}).get("type") in allowed
+                            and regions.get(b, {}).get("type") in allowed):
+            continue
+        pairs[(a, b)].append(_Visit(iri, a, b, row[3].value if dated else None))
+    read = len(seen)
+    del seen
+
+    if flt.min_visits > 1:
+        pairs = {k: vs for k, vs in pairs.items() if len(vs) >= flt.min_visits}
+    if flt.around:
+        center = find_region(None, flt.around, regions=regions)
+        pairs = {k: vs for k, vs in pairs.items() if center in k}
+
+    # Counts of the whole (filtered) network, before keeping the top pairs.
+    made: Counter[str] = Counter()
+    received: Counter[str] = Counter()
+    partners: dict[str, Counter[tuple[str, int]]] = defaultdict(Counter)
+    for (a, b), vs in pairs.items():
+        made[a] += len(vs)
+        received[b] += len(vs)
+        partners[a][(b, 0)] += len(vs)
+        partners[b][(a, 1)] += len(vs)
+    totals = {"regions": len(set(made) | set(received)), "pairs": len(pairs),
+              "visits": sum(made.values())}
+
+    kept = list(pairs)
+    if max_edges and len(kept) > max_edges:
+        kept.sort(key=lambda k: (-len(pairs[k]), regions.get(k[0], {}).get("label", ""),
+                                 regions.get(k[1], {}).get("label", "")))
+        kept = kept[:max_edges]
+    edges = {key: pairs[key] for key in kept}
+    visits = {v.iri: v for vs in edges.values() for v in vs}
+    # Scanning reads every visit of the store; VALUES blocks cost more per visit.
+    every = 2 * len(visits) >= read
+    if visits:
+        _add_details(graph, visits, labels, set(details) | (set() if dated else {"dates"}),
+                     every=every)
+
+    net = nx.DiGraph(filters=flt.describe(), **totals)
+    for (a, b), vs in edges.items():
+        if not vs:
+            continue
+        vs.sort(key=lambda v: (v.date is not None, v.date or "", v.iri), reverse=True)
+        for node in (a, b):
+            if node not in net:
+                data = dict(regions.get(node) or _unknown_region(node))
+                data["visits_made"], data["visits_received"] = made[node], received[node]
+                data["visits"] = made[node] + received[node]
+                data["partners"] = _partners(partners[node], regions)
+                net.add_node(node, **data)
+        net.add_edge(a, b, **_edge_data(vs))
+    return net
+
+
+def _partners(counts: Counter[tuple[str, int]], regions: dict[str, dict[str, Any]],
+              top: int = 10) -> list[dict[str, Any]]:
+    both: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (other, direction), n in counts.items():
+        both[other][direction] += n
+    ranked = sorted(both.items(), key=lambda kv: (-sum(kv[1]),
+                                                   regions.get(kv[0], {}).get("label", kv[0])))
+    return [{"region": other, "label": regions.get(other, {}).get("label", _local(other)),
+             "visited": out, "visited_by": inc} for other, (out, inc) in ranked[:top]]
+
+
+def _unknown_region(iri: str) -> dict[str, Any]:
+    return {"label": _local(iri), "code": None, "type": None, "latitude": None,
+            "longitude": None, "province": None, "province_code": None, "resolved": False}
+
+
+def _detail_rows(graph: Any, query: str, visits: dict[str, "_Visit"], every: bool) -> Iterator[Any]:
+    if every:
+        yield from _rows(graph, query % _ALL_VISITS)
+        return
+    for block in _values("v", list(visits)):
+        yield from _rows(graph, query % block)
+
+
+# One query for every kind of detail: each VALUES block is parsed and matched once.
+_BRANCHES = {
+    "dates": ["{ ?v kg:date ?x BIND(0 AS ?k) }"],
+    "topics": ["{ ?v kg:topic ?x BIND(1 AS ?k) }"],
+    "people": ["{ ?v kg:ledBy ?x BIND(2 AS ?k) }", "{ ?v kg:receivedBy ?x BIND(3 AS ?k) }"],
+    "agreements": ["{ ?v kg:signedAgreement ?x BIND(4 AS ?k) }"],
+    "sources": ["{ ?v kg:source ?x BIND(5 AS ?k) }"],
+}
+_Q_AGREEMENT_LABELS = """
+SELECT ?a ?label WHERE { %s ?a rdfs:label ?label }
+"""
+
+
+def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
+                 wanted: set[str], *, every: bool) -> None:
+    """Read the details of ``visits`` (and their dates when ``dates`` is wanted): every
+    visit of the store by scanning (``every``), else by VALUES blocks over their IRIs."""
+    branches = [b for name in ("dates", *DETAILS) if name in wanted for b in _BRANCHES[name]]
+    if not branches:
+        return
+    query = "SELECT ?v ?k ?x WHERE { %s " + " UNION ".join(branches) + " }"
+    found: dict[int, list[tuple[_Visit, str]]] = defaultdict(list)
+    for v, k, x in _detail_rows(graph, query, visits, every):
+        visit = visits.get(v.value)
+        if visit is not None:
+            found[int(k.value)].append((visit, x.value))
+
+    for visit, date in found[0]:
+        visit.date = max(visit.date or "", date)
+    for visit, topic in found[1]:
+        visit.topics.append(labels.get(topic) or _local(topic))
+
+    people: dict[str, dict[str, Any]] = {}
+    for block in _values("p", sorted({p for k in (2, 3) for _v, p in found[k]})):
+        for p, name, role in _rows(graph, _Q_PEOPLE % block):
+            person = people.setdefault(p.value, {
+                "name": name.value if name is not None else _local(p.value), "roles": set()})
+            if role is not None:
+                person["roles"].add(role.value)
+    for k, attr in ((2, "leaders"), (3, "receivers")):
+        for visit, p in found[k]:
+            person = people.get(p, {"name": _local(p), "roles": set()})
+            getattr(visit, attr).append(
+                {"name": person["name"], "role": " / ".join(sorted(person["roles"]))})
+
+    agreement_labels: dict[str, str] = {}
+    for block in _values("a", sorted({a for _v, a in found[4]})):
+        for a, label in _rows(graph, _Q_AGREEMENT_LABELS % block):
+            agreement_labels.setdefault(a.value, label.value)
+    for visit, a in found[4]:
+        visit.agreements.append(agreement_labels.get(a) or _local(a))
+
+    articles: dict[str, dict[str, str]] = {}
+    for block in _values("a", sorted({a for _v, a in found[5]})):
+        for a, url, title, label in _rows(graph, _Q_ARTICLES % block):
+            if a.value not in articles:
+                text = title if title is not None else label
+                articles[a.value] = {"url": url.value if url is not None else "",
+                                     "title": text.value if text is not None else _local(a.value)}
+    for visit, a in found[5]:
+        visit.sources.append(articles.get(a, {"url": "", "title": _local(a)}))
+
+    for visit in visits.values():  # sorted, and once each (a row can come twice)
+        visit.topics = sorted(set(visit.topics))
+        visit.leaders = _unique_people(visit.leaders)
+        visit.receivers = _unique_people(visit.receivers)
+        visit.agreements = sorted(set(visit.agreements))
+        visit.sources = [dict(t) for t in sorted({tuple(sorted(x.items())) for x in visit.sources},
+                                                 key=lambda t: (dict(t)["url"], dict(t)["title"]))]
+
+
+def _unique_people(people: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [{"name": n, "role": r} for n, r in sorted({(p["name"], p["role"]) for p in people})]
+
+
+def _edge_data(pair: list[_Visit]) -> dict[str, Any]:
+    # ``pair`` is sorted latest first, undated visits last.
+    dates = sorted(v.date for v in pair if v.date)
+    topics = Counter(t for v in pair for t in v.topics)
+    return {
+        "count": len(pair),
+        "first": dates[0] if dates else None,
+        "last": dates[-1] if dates else None,
+        "dates": dates,
+        "topics": dict(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "leaders": sorted({p["name"] for v in pair for p in v.leaders}),
+        "agreements": [a for v in pair for a in v.agreements],
+        "sources": sorted({s["url"] for v in pair for s in v.sources if s["url"]}),
+        "visits": [v.as_dict() for v in pair],
+    }
+
+
+def find_region(net: "nx.DiGraph | None", text: str, *,
+                regions: dict[str, dict[str, Any]] | None = None) -> str:
+    """The region IRI that ``text`` names among ``regions`` (default: the nodes of
+    ``net``): a code ("35.73"), an official name ("Kota Malang"), the label of an
+    unresolved region, or a mention the gazetteer resolves ("Pemkot Malang"). Raises
+    :class:`KGraphError` when none or several regions match."""
+    from .gazetteer import Gazetteer, normalize
+
+    pool = regions if regions is not None else dict(net.nodes(data=True)) if net is not None else {}
+    wanted = text.strip()
+    key = normalize(wanted)
+    for iri, data in sorted(pool.items()):
+        if data.get("code") == wanted or iri == wanted:
+            return iri
+    by_label = [iri for iri, data in sorted(pool.items()) if normalize(data["label"]) == key]
+    if len(by_label) == 1:
+        return by_label[0]
+    mention = Gazetteer.default().resolve_government(wanted)
+    codes = {data.get("code"): iri for iri, data in pool.items() if data.get("code")}
+    if mention.region is not None:
+        if mention.region.code in codes:
+            return codes[mention.region.code]
+        raise KGraphError(f"{mention.region.name} ({mention.region.code}) has no visits in the store",
+                          field="around")
+    if mention.candidates:
+        options = " or ".join(f"{c.name} ({c.code})" for c in mention.candidates)
+        raise KGraphError(f"{wanted!r} is ambiguous: {options}", field="around",
+                          hint="give the code or the official name")
+    raise KGraphError(f"no region {wanted!r} in the store", field="around",
+                      hint="give a code such as 35.73 or an official name such as 'Kota Malang'")

@@ -1,0 +1,462 @@
+"""kgraph viz: the network read from the store, its filters, and the HTML page (parsed)."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from kgraph import KGraphError, build_network, render_html, write_html
+from kgraph.network import find_region
+from kgraph.viz import edge_width, is_safe_url, node_size, page_data
+
+from conftest import EXAMPLES, write_article
+
+REGION = "https://w3id.org/kgraph/id/region/"
+KOTA_MALANG = REGION + "35.73"
+
+XSS_IMG = '<img src=x onerror="window.__xss=1">'
+XSS_SCRIPT = "<script>window.__xss=1</script>"
+JS_URL = "javascript:window.__xss=1"
+
+HOSTILE = f"""---
+title: '{XSS_SCRIPT} Judul {XSS_IMG}'
+url: "https://example.org/berita/x?q=</script><script>window.__xss=1</script>"
+visits:
+  - visitor: 'Pemkot {XSS_IMG}'
+    host: Pemkot Malang
+    date: 2025-01-02
+    led_by: {{name: "{XSS_SCRIPT}", role: "Wali <b onmouseover=window.__xss=1>Kota</b>"}}
+    received_by: "<img src=x onerror=window.__xss=1>"
+    topics: ['{XSS_IMG}', pelayanan publik, "</script><!--"]
+    agreement: {{type: "{XSS_SCRIPT}", subject: "<iframe src=javascript:window.__xss=1>"}}
+    place: "<svg onload=window.__xss=1>"
+---
+Body.
+"""
+
+# A second, harmless visit, given (by hand, below) a second source with a javascript: URL
+# and a topic whose label is markup: the reader refuses such a URL and ingest normalises
+# new topic labels, but a store can be edited by hand or come from elsewhere.
+PLAIN = """---
+title: Pemkot Jambi ke Pemkot Malang
+url: https://example.org/berita/plain
+visits:
+  - visitor: Pemkot Jambi
+    host: Pemkot Malang
+    date: 2025-03-04
+    topics: [PAD]
+---
+Body.
+"""
+EVIL_ARTICLE = "https://w3id.org/kgraph/id/article/evil"
+EVIL_TOPIC = "https://w3id.org/kgraph/id/topic/evil"
+
+
+def make_hostile_store(folder: Path) -> Path:
+    """A store whose labels, topics and names carry HTML/JS payloads, and one visit
+    whose source has a ``javascript:`` URL (appended to the Turtle file)."""
+    from kgraph import ingest
+
+    folder.mkdir(parents=True, exist_ok=True)
+    store = folder / "hostile.ttl"
+    hostile = write_article(folder / "articles", "hostile.md", HOSTILE)
+    plain = write_article(folder / "articles", "plain.md", PLAIN)
+    report = ingest([hostile, plain], store=store)
+    assert report.ok, report.failed
+    visit = "https://w3id.org/kgraph/id/visit/2025-03-04_15.71-pemerintah_35.73-pemerintah"
+    with open(store, "a", encoding="utf-8") as handle:
+        handle.write(
+            f"\n<{EVIL_ARTICLE}> a <https://w3id.org/kgraph/ns#Article> ;\n"
+            f'    <https://schema.org/headline> "Click me" ;\n'
+            f'    <https://schema.org/url> "{JS_URL}" .\n'
+            f"<{visit}> <https://w3id.org/kgraph/ns#source> <{EVIL_ARTICLE}> .\n"
+            f"<{EVIL_TOPIC}> a <https://w3id.org/kgraph/ns#Topic> ;\n"
+            f"    <http://www.w3.org/2000/01/rdf-schema#label> {json.dumps(XSS_IMG)} .\n"
+            f"<{visit}> <https://w3id.org/kgraph/ns#topic> <{EVIL_TOPIC}> .\n"
+        )
+    return store
+
+
+@pytest.fixture(scope="module")
+def annotated_store(tmp_path_factory) -> Path:
+    """The store of the annotated examples (examples/articles): 11 visits in 11 pairs
+    among 20 regions. (The raw examples' visits depend on the extractor.)"""
+    from kgraph import ingest
+
+    store = tmp_path_factory.mktemp("annotated") / "kgraph.ttl"
+    report = ingest([EXAMPLES / "articles"], store=store)
+    assert report.ok, report.failed
+    return store
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory) -> Path:
+    return make_hostile_store(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="module")
+def example_net(annotated_store):
+    return build_network(annotated_store)
+
+
+def page_json(html: str) -> dict:
+    soup = BeautifulSoup(html, "html.parser")
+    block = soup.find("script", id="kg-data")
+    assert block is not None and block.get("type") == "application/json"
+    return json.loads(block.string)
+
+
+# ---------------------------------------------------------------- the network
+
+
+def test_example_network_has_every_region_and_pair(example_net):
+    assert example_net.number_of_nodes() == 20
+    assert example_net.number_of_edges() == 11
+    assert example_net.graph["visits"] == 11
+    malang = example_net.nodes[KOTA_MALANG]
+    assert malang["label"] == "Kota Malang" and malang["code"] == "35.73"
+    assert malang["type"] == "kota" and malang["province"] == "Provinsi Jawa Timur"
+    assert malang["visits_received"] == 2 and malang["visits_made"] == 0
+    assert malang["latitude"] == pytest.approx(-7.977788)
+
+
+def test_edge_aggregates_the_visits_of_a_pair(example_net):
+    edge = example_net.edges[REGION + "15.71", KOTA_MALANG]
+    assert edge["count"] == 1 and edge["first"] == edge["last"] == "2026-01-12"
+    assert "pendapatan asli daerah" in edge["topics"]
+    assert edge["leaders"] == ["Maulana"]
+    assert edge["agreements"] == ["Kesepakatan Bersama: penyelenggaraan urusan pemerintahan"]
+    (visit,) = edge["visits"]
+    assert visit["receivers"] == [{"name": "Wahyu Hidayat", "role": "Wali Kota Malang"}]
+    assert visit["sources"][0]["url"].startswith("https://example.org/berita/2026/01/12/")
+
+
+def test_two_articles_on_one_visit_count_once_with_two_sources(example_net):
+    edge = example_net.edges[REGION + "36.73", KOTA_MALANG]
+    assert edge["count"] == 1
+    assert len(edge["sources"]) == 2
+
+
+def test_pairs_aggregate_several_visits(tmp_path):
+    from kgraph import ingest
+
+    texts = []
+    for i, date in enumerate(["2024-05-01", "2025-02-03", "2025-07-08"]):
+        texts.append(write_article(tmp_path, f"a{i}.md", PLAIN.replace("2025-03-04", date)
+                                   .replace("berita/plain", f"berita/{i}")))
+    store = tmp_path / "s.ttl"
+    assert ingest(texts, store=store).ok
+    net = build_network(store)
+    edge = net.edges[REGION + "15.71", KOTA_MALANG]
+    assert edge["count"] == 3
+    assert (edge["first"], edge["last"]) == ("2024-05-01", "2025-07-08")
+    assert [v["date"] for v in edge["visits"]] == ["2025-07-08", "2025-02-03", "2024-05-01"]
+    assert edge["topics"] == {"pendapatan asli daerah": 3}
+    assert build_network(store, min_visits=4).number_of_edges() == 0
+    assert build_network(store, since="2025-01-01").edges[REGION + "15.71", KOTA_MALANG]["count"] == 2
+    assert build_network(store, until="2025-01-01").edges[REGION + "15.71", KOTA_MALANG]["count"] == 1
+
+
+@pytest.mark.parametrize("topic", ["pengelolaan sampah", "waste management", "Pengelolaan Sampah",
+                                   "https://w3id.org/kgraph/topic/pengelolaan-sampah"])
+def test_topic_filter_accepts_labels_in_both_languages_and_iris(annotated_store, topic):
+    net = build_network(annotated_store, topics=[topic])
+    assert {net.nodes[n]["label"] for n in net} == {
+        "Kota Palangka Raya", "Kota Surabaya", "Provinsi Jambi", "Kota Bandung"}
+
+
+def test_topic_filter_alternative_label_and_new_topic(annotated_store):
+    pad = build_network(annotated_store, topics=["PAD"])
+    assert list(pad.edges) == [(REGION + "15.71", KOTA_MALANG)]
+    market = build_network(annotated_store, topics=["pengelolaan pasar tradisional"])
+    assert market.graph["visits"] == 1
+
+
+def test_unknown_topic_is_an_error(annotated_store):
+    with pytest.raises(KGraphError, match="unknown topic 'no such thing'"):
+        build_network(annotated_store, topics=["no such thing"])
+
+
+def test_date_filters_drop_undated_visits(annotated_store):
+    everything = build_network(annotated_store)
+    dated = build_network(annotated_store, since="2000-01-01")
+    assert dated.graph["visits"] == everything.graph["visits"] - 1  # Pesawaran → Salatiga
+    assert build_network(annotated_store, since="2026-01-01").graph["visits"] == 1
+    assert build_network(annotated_store, until="2025-10-31").graph["visits"] == 2
+    with pytest.raises(KGraphError, match="not a date"):
+        build_network(annotated_store, since="last year")
+
+
+def test_region_type_filter(annotated_store):
+    provinces = build_network(annotated_store, region_types=["provinsi"])
+    assert {provinces.nodes[n]["label"] for n in provinces} == {
+        "Provinsi Kalimantan Selatan", "Provinsi Jawa Timur"}
+    mixed = build_network(annotated_store, region_types=["kota", "provinsi"])
+    assert ("https://w3id.org/kgraph/id/region/15", REGION + "32.73") in mixed.edges
+    with pytest.raises(KGraphError, match="unknown region type"):
+        build_network(annotated_store, region_types=["desa"])
+
+
+@pytest.mark.parametrize("name", ["Kota Malang", "35.73", "Pemkot Malang", "kota malang"])
+def test_around_keeps_the_neighbourhood(annotated_store, name):
+    net = build_network(annotated_store, around=name)
+    assert {net.nodes[n]["label"] for n in net} == {"Kota Malang", "Kota Jambi", "Kota Serang"}
+    assert net.graph["visits"] == 2
+    assert net.nodes[KOTA_MALANG]["visits_received"] == 2
+
+
+def test_around_errors(annotated_store, example_net):
+    with pytest.raises(KGraphError, match="ambiguous: Kabupaten Malang .35.07. or Kota Malang"):
+        build_network(annotated_store, around="Malang")
+    with pytest.raises(KGraphError, match="no region 'Atlantis'"):
+        build_network(annotated_store, around="Atlantis")
+    with pytest.raises(KGraphError, match="Kota Medan .12.71. has no visits"):
+        find_region(example_net, "Kota Medan")
+    # In the store, but not among the visits the other filters keep: an empty network.
+    assert build_network(annotated_store, around="Kota Malang", since="2027-01-01").number_of_nodes() == 0
+
+
+def test_unresolved_regions_are_nodes_without_code(hostile_store):
+    net = build_network(hostile_store)
+    unresolved = [d for _n, d in net.nodes(data=True) if not d["resolved"]]
+    assert len(unresolved) == 1
+    assert unresolved[0]["code"] is None and unresolved[0]["label"] == f"Kota {XSS_IMG}"
+
+
+def test_max_edges_keeps_the_most_visited_pairs_and_the_totals(tmp_path):
+    from kgraph import ingest
+
+    paths = [write_article(tmp_path, f"j{i}.md", PLAIN.replace("2025-03-04", f"2025-03-0{i + 1}")
+                           .replace("berita/plain", f"berita/j{i}")) for i in range(3)]
+    paths.append(write_article(tmp_path, "s.md", PLAIN.replace("Pemkot Jambi", "Pemkot Serang")
+                               .replace("berita/plain", "berita/s")))
+    store = tmp_path / "s.ttl"
+    assert ingest(paths, store=store).ok
+    net = build_network(store, max_edges=1)
+    assert list(net.edges) == [(REGION + "15.71", KOTA_MALANG)]
+    assert (net.graph["regions"], net.graph["pairs"], net.graph["visits"]) == (3, 2, 4)
+    malang = net.nodes[KOTA_MALANG]
+    assert malang["visits_received"] == 4  # counted before the cut
+    assert [(p["label"], p["visited_by"]) for p in malang["partners"]] == [
+        ("Kota Jambi", 3), ("Kota Serang", 1)]
+    bare = build_network(store, details=())
+    assert bare.edges[REGION + "15.71", KOTA_MALANG]["topics"] == {}
+    assert bare.edges[REGION + "15.71", KOTA_MALANG]["last"] == "2025-03-03"
+    with pytest.raises(KGraphError, match="unknown detail"):
+        build_network(store, details=["gossip"])
+
+
+def test_missing_store_is_an_error(tmp_path):
+    with pytest.raises(KGraphError, match="no store at"):
+        build_network(tmp_path / "none.ttl")
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_page_is_self_contained(example_net):
+    html = render_html(example_net)
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(["script", "img", "iframe", "audio", "video", "source", "embed"]):
+        assert not tag.get("src"), tag
+    for tag in soup.find_all("link"):
+        href = tag.get("href", "")
+        assert not re.match(r"(https?:)?//", href), tag
+        assert href.startswith("data:"), tag
+    for style in soup.find_all("style"):
+        assert not re.search(r"url\(\s*(?!['\"]?data:)", style.string or ""), "CSS loads a file"
+        assert "@import" not in (style.string or "")
+    csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+    assert "unsafe-inline" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+    scripts = [s for s in soup.find_all("script") if s.get("type") != "application/json"]
+    assert len(scripts) == 2  # vis-network, then the page's own code
+    assert "vis.Network" in scripts[1].string
+
+
+def test_script_hashes_match_the_scripts(example_net):
+    import base64
+    import hashlib
+
+    html = render_html(example_net)
+    soup = BeautifulSoup(html, "html.parser")
+    csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    allowed = set(re.findall(r"'sha256-([^']+)'", csp))
+    for script in soup.find_all("script"):
+        if script.get("type") == "application/json":
+            continue
+        digest = base64.b64encode(hashlib.sha256(script.string.encode()).digest()).decode()
+        assert digest in allowed
+
+
+def test_page_data_counts_and_tooltips(example_net):
+    data = page_data(example_net)
+    assert len(data["nodes"]) == 20 and len(data["edges"]) == 11
+    assert data["summary"] == "20 regions · 11 visits · 11 pairs"
+    assert not data["notes"]
+    malang = next(n for n in data["nodes"] if n["label"] == "Kota Malang")
+    assert malang["tip"]["code"] == "35.73" and malang["tip"]["received"] == 2
+    assert {p[0] for p in malang["tip"]["partners"]} == {"Kota Jambi", "Kota Serang"}
+    edge = next(e for e in data["edges"] if e["tip"]["from"] == "Kota Jambi")
+    assert edge["tip"]["to"] == "Kota Malang" and edge["tip"]["agreements"] == 1
+    (visit,) = edge["tip"]["visits"]
+    assert visit["leaders"] == ["Maulana (Wali Kota Jambi)"]
+    assert visit["sources"][0]["url"].startswith("https://example.org/")
+    legend = [item["label"] for item in data["legend"]]
+    assert legend == ["kabupaten (regency)", "kota (city)", "provinsi (province)"]
+
+
+def test_hostile_text_is_escaped_in_the_html(hostile_store, tmp_path):
+    title = '</title><script>window.__xss=1</script>'
+    html = render_html(build_network(hostile_store), title=title)
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.title.string == title  # text, not markup
+    assert soup.find("h1").get_text() == title
+    # The only scripts are the two of the page and the JSON block; every payload stayed
+    # inside the JSON as escaped text.
+    assert len(soup.find_all("script")) == 3
+    assert not soup.find_all(["img", "iframe", "svg", "b"])
+    block = soup.find("script", id="kg-data").string
+    assert "<" not in block and ">" not in block
+    data = page_json(html)
+    labels = {n["label"] for n in data["nodes"]}
+    assert f"Kota {XSS_IMG}" in labels
+    # Kept verbatim, to be shown as text.
+    edge = next(e for e in data["edges"] if e["tip"]["from"] == "Kota Jambi")
+    assert [XSS_IMG, 1] in edge["tip"]["topics"]
+    hostile = next(e for e in data["edges"] if e["tip"]["from"] != "Kota Jambi")
+    (visit,) = hostile["tip"]["visits"]
+    assert visit["leaders"][0].startswith(XSS_SCRIPT)
+    assert visit["sources"][0]["text"] == f"{XSS_SCRIPT} Judul {XSS_IMG}"
+
+
+def test_only_http_sources_become_links(hostile_store):
+    data = page_data(build_network(hostile_store))
+    sources = [s for e in data["edges"] for v in e["tip"]["visits"] for s in v["sources"]]
+    assert any(s.get("url", "").startswith("https://example.org/berita/plain") for s in sources)
+    evil = [s for s in sources if JS_URL in s["text"]]
+    assert evil and all("url" not in s for s in evil)
+    assert evil[0]["text"] == f"Click me <{JS_URL}>"
+
+
+@pytest.mark.parametrize("url,safe", [
+    ("https://example.org/a", True), ("http://example.org", True), ("HTTPS://X.ORG/", True),
+    ("javascript:alert(1)", False), ("JavaScript:alert(1)", False), (" https://x.org", False),
+    ("data:text/html,hi", False), ("//example.org", False), ("https://x.org/a b", False),
+    ("https://x.org/\njavascript:1", False), ("", False), (None, False), ("ftp://x.org", False),
+])
+def test_is_safe_url(url, safe):
+    assert is_safe_url(url) is safe
+
+
+def test_geo_layout_places_regions_by_coordinates(example_net):
+    data = page_data(example_net, layout="geo")
+    pos = {n["label"]: (n["x"], n["y"]) for n in data["nodes"]}
+    assert pos["Kota Padang"][0] < pos["Kota Malang"][0]  # west of
+    assert pos["Kota Pekanbaru"][1] < pos["Kota Malang"][1]  # north of (y grows downwards)
+    assert "x" not in page_data(example_net)["nodes"][0]
+
+
+def test_geo_layout_puts_unresolved_regions_in_a_row(hostile_store):
+    data = page_data(build_network(hostile_store), layout="geo")
+    assert any("without coordinates" in note for note in data["notes"])
+
+
+def test_colour_by_province(example_net):
+    data = page_data(example_net, color_by="province")
+    legend = {item["label"]: item["color"] for item in data["legend"]}
+    assert "Provinsi Jawa Timur" in legend and len(legend) == 12
+    colours = {n["label"]: n["color"] for n in data["nodes"]}
+    assert colours["Kota Malang"] == colours["Kabupaten Banyuwangi"] == legend["Provinsi Jawa Timur"]
+    assert colours["Kota Malang"] != colours["Kota Bandung"]
+
+
+def test_bad_options_are_errors(example_net):
+    with pytest.raises(KGraphError, match="unknown layout"):
+        render_html(example_net, layout="circle")
+    with pytest.raises(KGraphError, match="unknown colouring"):
+        render_html(example_net, color_by="mood")
+
+
+def test_max_edges_keeps_the_most_visited_and_says_so(example_net):
+    data = page_data(example_net, max_edges=3)
+    assert len(data["edges"]) == 3
+    assert data["summary"].endswith("· 3 pairs")
+    (note,) = data["notes"]
+    assert note.startswith("Showing the 3 most visited of 11 pairs (3 of 11 visits); 8 pairs left out")
+    assert len(data["nodes"]) == len({x for e in data["edges"] for x in (e["from"], e["to"])})
+    assert len(page_data(example_net, max_edges=0)["edges"]) == 11
+
+
+def test_sizes_grow_slowly():
+    assert node_size(1) < node_size(2) < node_size(100) <= node_size(10**6) == 48.0
+    assert edge_width(1) == 1.5 and edge_width(10) < edge_width(100) <= 12.0
+
+
+def test_empty_network_renders(annotated_store):
+    net = build_network(annotated_store, since="2030-01-01")
+    data = page_json(render_html(net))
+    assert data["nodes"] == [] and data["summary"] == "No visits match."
+
+
+def test_write_html_is_atomic_and_reports(example_net, tmp_path):
+    out = tmp_path / "g.html"
+    report = write_html(example_net, out, title="T")
+    assert out.read_bytes().startswith(b"<!DOCTYPE html>")
+    assert report.bytes == out.stat().st_size and report.shown_pairs == 11
+    assert report.summary() == f"20 regions, 11 visits in 11 pairs → {out}"
+    assert [p.name for p in tmp_path.iterdir()] == ["g.html"]  # no temporary file left
+    with pytest.raises(KGraphError, match="cannot write"):
+        write_html(example_net, tmp_path / "no" / "such" / "dir.html")
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_viz_command(invoke, annotated_store, tmp_path):
+    result = invoke("viz", "--store", str(annotated_store))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "20 regions, 11 visits in 11 pairs → kgraph.html"
+    assert (tmp_path / "kgraph.html").is_file()
+    result = invoke("viz", "--store", str(annotated_store), "-o", "map.html", "--layout", "geo",
+                    "--color-by", "province", "--title", "Peta", "--since", "2025-11-01",
+                    "--region-type", "kota", "--max-edges", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        "2 regions, 1 of 3 pairs (1 of 3 visits) → map.html; the least visited pairs are "
+        "left out (--max-edges 0 draws them all)")
+    soup = BeautifulSoup((tmp_path / "map.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.title.string == "Peta"
+    assert "since 2025-11-01" in soup.find(class_="kg-filters").get_text()
+
+
+def test_viz_to_stdout(invoke, annotated_store):
+    result = invoke("viz", "--store", str(annotated_store), "-o", "-", "--around", "35.73")
+    assert result.exit_code == 0
+    assert page_json(result.stdout)["summary"] == "3 regions · 2 visits · 2 pairs"
+
+
+def test_viz_open_launches_the_page(invoke, annotated_store, tmp_path, monkeypatch):
+    import click
+
+    launched = []
+    monkeypatch.setattr(click, "launch", lambda url, **kw: launched.append(url) or 0)
+    result = invoke("viz", "--store", str(annotated_store), "--open")
+    assert result.exit_code == 0, result.output
+    assert launched == [str(tmp_path / "kgraph.html")]
+
+
+def test_viz_errors_are_one_line(invoke, annotated_store):
+    missing = invoke("viz")
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == "Error: no store at kgraph.ttl — run kgraph ingest first"
+    for args in (["--topic", "nothing at all"], ["--around", "Malang"]):
+        bad = invoke("viz", "--store", str(annotated_store), *args)
+        assert bad.exit_code == 1 and len(bad.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in bad.output
+    usage = invoke("viz", "--store", str(annotated_store), "--since", "2025-13-01")
+    assert usage.exit_code == 2
+    assert invoke("viz", "--layout", "circle").exit_code == 2
