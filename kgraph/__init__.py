@@ -12,6 +12,11 @@ __version__ = "0.1.0"
 from .errors import ArticleError, KGraphError, StoreError
 from .ingest import IngestReport, ingest
 from .validate import ValidationReport, validate
+from .export import export
+from .query import QueryResult, query, render, run_preset
+from .network import build_network
+from .stats import NetworkStats, network_stats
+from .viz import VizReport, render_html, write_html
 
 __all__ = [
     "__version__",
@@ -20,6 +25,17 @@ __all__ = [
     "KGraphError",
     "StoreError",
     "ValidationReport",
+    "QueryResult",
+    "export",
     "ingest",
+    "query",
+    "render",
+    "run_preset",
     "validate",
+    "NetworkStats",
+    "VizReport",
+    "build_network",
+    "network_stats",
+    "render_html",
+    "write_html",
 ]

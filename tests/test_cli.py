@@ -49,8 +49,8 @@ def test_ingest_examples_prints_one_summary_line(invoke, tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("ingested 12 articles, 12 visits, ")
-    assert "3 need extraction" in lines[0] and lines[0].endswith("→ kgraph.ttl")
+    assert lines[0].startswith("ingested 15 articles, 15 visits, ")
+    assert "3 extracted" in lines[0] and lines[0].endswith("→ kgraph.ttl")
     assert (tmp_path / "kgraph.ttl").exists()
     again = invoke("ingest", str(EXAMPLES))
     assert "(+0)" in again.stdout and again.stdout.strip().endswith("(unchanged)")

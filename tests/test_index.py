@@ -47,7 +47,7 @@ def store(tmp_path):
 
 
 def test_queries_come_from_a_snapshot_of_the_index(store):
-    assert visits(store) == 11
+    assert visits(store) == 14  # 11 annotated visits, 3 extracted from examples/raw/
     stamp = json.loads((store.parent / ".kgraph.ttl.index" / "stamp.json").read_text())
     assert stamp["snapshot"].startswith("snap-") and stamp["primary_clean"] is True
 
@@ -149,4 +149,4 @@ def test_unwritable_folder_falls_back_to_parsing(store, monkeypatch):
 
     shutil.rmtree(store.parent / ".kgraph.ttl.index")
     monkeypatch.setattr(index.Index, "ensure_folder", refuse)
-    assert visits(store) == 11
+    assert visits(store) == 14

@@ -198,9 +198,10 @@ def test_failed_write_keeps_the_old_store(tmp_path, monkeypatch):
 def test_example_store_contents(example_store):
     graph = rdf(example_store)
     visits = set(graph.subjects(rdflib.RDF.type, KG.Visit))
-    assert len(visits) == 11  # 12 visits in the articles, one reported twice
+    # 12 annotated visits (one reported twice) and 3 extracted from examples/raw/
+    assert len(visits) == 14
     agreements = set(graph.objects(None, KG.signedAgreement))
-    assert len(agreements) == 2
+    assert len(agreements) == 3  # two annotated, one extracted (Gresik → Semarang)
     codes = {str(c) for c in graph.objects(None, KG.code)}
     assert {"35.73", "35.07", "36.73", "36.04", "15.71", "15"} <= codes
     diff = graph_diff(to_isomorphic(graph), to_isomorphic(rdf(example_store)))
