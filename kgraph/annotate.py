@@ -11,7 +11,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -19,10 +18,12 @@ from typing import Callable, Iterable
 import yaml
 
 from .articles import (
-    DEFAULT_MAX_BYTES, STDIN, Article, iter_article_paths, parse_article, _split_front_matter,
+    DEFAULT_MAX_BYTES, STDIN, Article, _split_front_matter, iter_article_paths, parse_article,
+    read_bytes,
 )
 from .errors import ArticleError, KGraphError
 from .extract import ExtractedVisit, extract, headline
+from .store import atomic_write
 
 
 @dataclass
@@ -84,7 +85,7 @@ def annotate(
                               file=str(target_dir)) from None
     for name in iter_article_paths(paths, follow_symlinks=follow_symlinks):
         try:
-            data, source = _read(name, max_bytes)
+            data, source = read_bytes(name, max_bytes=max_bytes)
             result = annotate_text(data, source=source, force=force)
         except ArticleError as exc:
             report.failed.append(str(exc))
@@ -107,40 +108,9 @@ def annotate(
     return report
 
 
-def _read(name: str, max_bytes: int) -> tuple[bytes, str]:
-    if name == STDIN:
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        source = "<stdin>"
-    else:
-        source = name
-        try:
-            with open(name, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-        except FileNotFoundError:
-            raise ArticleError("no such file", file=source) from None
-        except IsADirectoryError:
-            raise ArticleError("is a directory", file=source) from None
-        except OSError as exc:
-            raise ArticleError(f"cannot read: {exc.strerror or exc}", file=source) from None
-    if len(data) > max_bytes:
-        raise ArticleError(f"larger than the limit of {max_bytes} bytes", file=source)
-    return data, source
-
-
 def _write_atomic(path: Path, text: str) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        atomic_write(path, text.encode("utf-8"))
     except OSError as exc:
         raise KGraphError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
 

@@ -118,6 +118,16 @@ def read_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
     Raises :class:`ArticleError` for unreadable files, non-UTF-8 text, invalid front
     matter or annotations.
     """
+    data, source = read_bytes(path, max_bytes=max_bytes)
+    return parse_article(data, source=source)
+
+
+def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+               ) -> tuple[bytes, str]:
+    """The bytes of an article file (``"-"``: standard input) and the name to report it by.
+
+    Raises :class:`ArticleError` for a missing, unreadable or too large file.
+    """
     name = str(path)
     if name == STDIN:
         data = sys.stdin.buffer.read(max_bytes + 1)
@@ -139,7 +149,7 @@ def read_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
             file=source,
             hint="raise it with --max-size if the file really is one article",
         )
-    return parse_article(data, source=source)
+    return data, source
 
 
 def parse_article(data: bytes | str, *, source: str = "<string>") -> Article:
