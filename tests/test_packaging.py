@@ -43,6 +43,16 @@ def test_wheel_contains_ontology_and_data(wheel):
         assert required in names, f"{required} is missing from the wheel"
 
 
+def test_wheel_contains_every_module_and_data_file(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = ROOT / "kgraph"
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" in path.parts or path.is_dir():
+            continue
+        relative = path.relative_to(ROOT).as_posix()
+        assert relative in names, f"{relative} is missing from the wheel"
+
+
 def test_installed_wheel_ingests_outside_the_checkout(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet",
@@ -53,8 +63,12 @@ def test_installed_wheel_ingests_outside_the_checkout(wheel, tmp_path):
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import kgraph, kgraph.resources as r;"
             "assert kgraph.__file__.startswith(sys.argv[1]), kgraph.__file__;"
             "assert str(r.ontology_path('topics.ttl')).startswith(sys.argv[1]);"
-            "print(kgraph.ingest([sys.argv[2]], store=sys.argv[3]).summary())")
+            "print(kgraph.ingest([sys.argv[2], sys.argv[4]], store=sys.argv[3]).summary())")
+    raw = tmp_path / "raw.txt"  # a raw article: the installed extractor runs too
+    raw.write_text("Pemkot Malang menerima kunjungan kerja Pemkot Jambi, Senin (12/1/2026).\n",
+                   encoding="utf-8")
     out = subprocess.run([sys.executable, "-c", code, str(target), str(article),
-                          str(tmp_path / "s.ttl")], capture_output=True, text=True, cwd=tmp_path)
+                          str(tmp_path / "s.ttl"), str(raw)],
+                         capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert "1 article, 1 visit" in out.stdout
+    assert "2 articles, 2 visits" in out.stdout and "1 extracted" in out.stdout
