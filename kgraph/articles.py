@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .errors import ArticleError
+from .names import name_key
 
 try:  # the C loader is much faster; both are safe loaders
     from yaml import CSafeLoader as _SafeLoader
@@ -377,11 +378,16 @@ def _person(fields: _Fields, key: str) -> PersonRef | None:
     value = fields.mapping.get(key)
     if isinstance(value, str):
         name = fields.text(key)
+        if name and not name_key(name):
+            raise fields.error(key, f"not a person's name: {name!r}")
         return PersonRef(name) if name else None
     nested = fields.nested(key, PERSON_KEYS)
     if nested is None:
         return None
-    return PersonRef(nested.text("name", required=True), nested.text("role"))  # type: ignore[arg-type]
+    name = nested.text("name", required=True)
+    if not name_key(name):  # type: ignore[arg-type]
+        raise nested.error("name", f"not a person's name: {name!r}")
+    return PersonRef(name, nested.text("role"))  # type: ignore[arg-type]
 
 
 def _agreement(fields: _Fields) -> AgreementRef | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 import pytest
 
@@ -83,6 +84,16 @@ def test_errors_name_file_and_field(change, field, message):
     assert line.startswith(f"examples/x.md: {field}: "), line
     assert message in line
     assert "\n" not in line
+
+
+@pytest.mark.parametrize("value, field", [
+    ('"..."', "visits[0].received_by"),
+    ('{name: "—", role: Wali Kota}', "visits[0].received_by.name"),
+])
+def test_a_name_without_letters_is_refused_at_its_field(value, field):
+    text = GOOD.replace("received_by: Wahyu Hidayat", f"received_by: {value}")
+    with pytest.raises(ArticleError, match=rf"^x.md: {re.escape(field)}: not a person's name"):
+        parse_article(text, source="x.md")
 
 
 def test_visits_must_be_a_list():
