@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from .errors import KGraphError
 from .namespace import DATA_PREFIXES, PREFIXES
-from .store import DEFAULT_STORE, atomic_write, open_graph, writer
+from .store import DEFAULT_STORE, atomic_write, open_graph, sorted_nt_lines, writer
 
 _DG = ox.DefaultGraph()
 _PREFIXES = {**PREFIXES, **DATA_PREFIXES}
@@ -25,20 +25,15 @@ class ExportError(KGraphError):
     """The export cannot be made or written."""
 
 
-def _sorted_nt(graph: ox.Store) -> list[str]:
-    data = graph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=_DG)
-    return sorted(data.decode("utf-8").splitlines(keepends=True))
-
-
 def _turtle(graph: ox.Store) -> Iterator[bytes]:
     """Sorted Turtle, as kgraph writes its store."""
-    for chunk in writer().serialize_nt_lines(_sorted_nt(graph)):
+    for chunk in writer().serialize_nt_lines(sorted_nt_lines(graph)):
         yield chunk.encode("utf-8")
 
 
 def _ntriples(graph: ox.Store) -> Iterator[bytes]:
     """N-Triples, one triple a line, sorted (the same store gives the same bytes)."""
-    for line in _sorted_nt(graph):
+    for line in sorted_nt_lines(graph):
         yield line.encode("utf-8")
 
 

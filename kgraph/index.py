@@ -152,8 +152,7 @@ class Index:
         stamp = self.read_stamp()
         if self.primary_matches() and isinstance(stamp.get("triples"), int):
             return stamp["triples"]
-        result = graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return int(next(iter(result))["n"].value)
+        return count_triples(graph)
 
     def publish(self, graph: ox.Store, *, canonical: bool, triples: int | None = None) -> None:
         """After the Turtle file was written from ``graph``: snapshot it, stamp, tidy up."""
@@ -205,6 +204,13 @@ class Index:
             except OSError:
                 return None
         return None
+
+
+def count_triples(graph: ox.Store) -> int:
+    """The exact number of triples in ``graph`` (``len()`` of an on-disk store is only
+    RocksDB's estimate)."""
+    result = graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(next(iter(result))["n"].value)  # type: ignore[index]
 
 
 def _try_exclusive(lock_path: Path) -> bool:

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Generator, Iterable, Iterator
 
 import pyoxigraph as ox
 from filelock import FileLock, Timeout
@@ -24,7 +24,7 @@ from filelock import FileLock, Timeout
 from .errors import StoreError
 from .mapping import ArticleGraph
 from .namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
-from .index import Index
+from .index import Index, count_triples
 from .turtle import TurtleWriter, subject_key
 
 DEFAULT_STORE = "kgraph.ttl"
@@ -271,38 +271,45 @@ class TurtleStore:
             old = self.path.read_bytes()
             atomic_write(self.path, _patch(old, changed, graph, w))
             return not any(isinstance(s, ox.BlankNode) for s in changed)
-        with tempfile.TemporaryDirectory(dir=Index(self.path).folder) as tmp:
-            lines = _sorted_nt_lines(graph, Path(tmp))
-            has_blank = False
+        lines = sorted_nt_lines(graph, tmp_dir=Index(self.path).folder)
+        has_blank = False
 
-            def chunks() -> Iterator[bytes]:
-                nonlocal has_blank
-                for chunk in w.serialize_nt_lines(lines):
-                    if chunk.startswith("\n_:"):
-                        has_blank = True
-                    yield chunk.encode("utf-8")
+        def chunks() -> Iterator[bytes]:
+            nonlocal has_blank
+            for chunk in w.serialize_nt_lines(lines):
+                if chunk.startswith("\n_:"):
+                    has_blank = True
+                yield chunk.encode("utf-8")
 
+        try:
             atomic_write(self.path, chunks())
+        finally:
+            lines.close()  # removes its temporary files even when the write failed
         return not has_blank
 
 
-def _sorted_nt_lines(graph: ox.Store, tmp: Path) -> Iterator[str]:
-    """All triples as N-Triples lines sorted by subject, with bounded memory: pyoxigraph
-    dumps them, the system's ``sort`` (bytewise, as Python compares UTF-8) sorts them."""
-    dump = tmp / "all.nt"
-    graph.dump(str(dump), ox.RdfFormat.N_TRIPLES, from_graph=_DG)
-    out = tmp / "sorted.nt"
-    sort = shutil.which("sort")
-    if sort is not None:
-        env = {**os.environ, "LC_ALL": "C"}
-        done = subprocess.run([sort, "-S", "25%", "-T", str(tmp), "-o", str(out), str(dump)],
-                              env=env, capture_output=True)
-        if done.returncode == 0:
-            return _lines(out)
-    with open(dump, encoding="utf-8") as handle:  # no usable sort(1): sort in memory
-        lines = handle.readlines()
-    lines.sort()
-    return iter(lines)
+def sorted_nt_lines(graph: ox.Store, *, tmp_dir: Path | None = None) -> Generator[str, None, None]:
+    """All triples of ``graph`` as N-Triples lines sorted by subject, with bounded memory:
+    pyoxigraph dumps them, the system's ``sort`` (bytewise, as Python compares UTF-8)
+    sorts them; without a usable ``sort`` they are sorted in memory. Temporary files go
+    to ``tmp_dir`` (default: the system's) and are removed when the generator ends."""
+    with tempfile.TemporaryDirectory(dir=tmp_dir) as name:
+        tmp = Path(name)
+        dump = tmp / "all.nt"
+        graph.dump(str(dump), ox.RdfFormat.N_TRIPLES, from_graph=_DG)
+        out = tmp / "sorted.nt"
+        sort = shutil.which("sort")
+        if sort is not None:
+            env = {**os.environ, "LC_ALL": "C"}
+            done = subprocess.run([sort, "-S", "25%", "-T", str(tmp), "-o", str(out), str(dump)],
+                                  env=env, capture_output=True)
+            if done.returncode == 0:
+                yield from _lines(out)
+                return
+        with open(dump, encoding="utf-8") as handle:  # no usable sort(1): sort in memory
+            lines = handle.readlines()
+        lines.sort()
+        yield from lines
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -373,8 +380,7 @@ class GraphEditor:
     def __len__(self) -> int:
         """Triples in the graph (as counted when it was opened, plus the net change)."""
         if self._count is None:
-            result = self.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-            self._count = int(next(iter(result))["n"].value)  # type: ignore[index]
+            self._count = count_triples(self.graph)
             return self._count
         return self._count + len(self._added) - len(self._removed)
 
