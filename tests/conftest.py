@@ -52,3 +52,12 @@ def write_article(folder: Path, name: str, text: str) -> Path:
 def copy_examples(target: Path) -> Path:
     shutil.copytree(EXAMPLES, target / "examples")
     return target / "examples"
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path):
+    """A running, empty Oxigraph server on a free loopback port (its ``.url``)."""
+    from tests.helpers.oxserver import OxigraphServer
+
+    with OxigraphServer(tmp_path / "oxigraph-db") as server:
+        yield server
