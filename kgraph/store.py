@@ -464,7 +464,8 @@ class GraphEditor:
         for person, label in labels.items():
             if not self._objects(person, RDFS.label):
                 pending.add(ox.Quad(person, RDFS.label, label, _DG))
-        fresh = [q for q in pending if q not in self.graph]
+        missing = getattr(self.graph, "missing", None)  # a remote graph: one request
+        fresh = missing(pending) if missing else [q for q in pending if q not in self.graph]
         self.graph.extend(fresh)
         for quad in fresh:
             self._note_added(quad)
