@@ -1,0 +1,507 @@
+"""A SPARQL 1.1 server as kgraph's store: endpoints, and an HTTP client for them.
+
+kgraph speaks only the W3C standards, so any server works (Oxigraph, Fuseki, GraphDB,
+Virtuoso ...): the SPARQL 1.1 Protocol for queries, SPARQL 1.1 Update for changes and the
+Graph Store HTTP Protocol for whole graphs.
+
+Credentials come from the environment only, never from a command-line argument (which
+``ps`` shows to every user): ``KGRAPH_USER`` and ``KGRAPH_PASSWORD``, else the netrc entry
+of the host (``NETRC`` or ``~/.netrc``); ``KGRAPH_AUTH=digest`` selects HTTP digest
+instead of basic authentication. TLS certificates are verified; ``KGRAPH_CA_BUNDLE`` (or
+``REQUESTS_CA_BUNDLE``) names the CA file of a private certificate authority.
+
+Idempotent requests (queries, graph reads and replacements, updates marked idempotent)
+are retried with exponential backoff on network failures and on HTTP 408, 429, 502, 503
+and 504, honouring ``Retry-After``. Every failure is a :class:`RemoteError` whose one-line
+message names the URL, and the HTTP status when there is one.
+"""
+from __future__ import annotations
+
+import email.utils
+import errno
+import http
+import http.client
+import os
+import re
+import socket
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import IO, BinaryIO, Callable, Iterable, Iterator
+from urllib.parse import quote, urlencode, urlsplit
+
+import pyoxigraph as ox
+import requests
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+
+from .errors import StoreError
+
+#: Environment variables that override the endpoints' default paths.
+QUERY_ENV = "KGRAPH_QUERY_ENDPOINT"
+UPDATE_ENV = "KGRAPH_UPDATE_ENDPOINT"
+GRAPH_STORE_ENV = "KGRAPH_GRAPH_STORE_ENDPOINT"
+#: HTTP statuses after which an idempotent request is tried again.
+RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
+#: No wait between two attempts is longer than this (seconds), whatever Retry-After says.
+MAX_DELAY = 60.0
+#: Queries whose URL-encoded text is longer are POSTed (a form) instead of sent by GET.
+MAX_GET_QUERY = 2000
+CHUNK = 1 << 16
+NTRIPLES = "application/n-triples"
+RESULTS_JSON = "application/sparql-results+json"
+AUTH_HINT = "check KGRAPH_USER and KGRAPH_PASSWORD, or the host's entry in ~/.netrc"
+
+
+class RemoteError(StoreError):
+    """A SPARQL server cannot be reached, refused a request or sent invalid data.
+
+    ``url`` is the endpoint concerned (never with credentials) and ``status`` the HTTP
+    status, when there is one; the message names both.
+    """
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.url = url
+        self.status = status
+
+
+def is_endpoint(store: object) -> bool:
+    """Whether ``store`` (a ``--store`` value) names a server rather than a Turtle file."""
+    if not isinstance(store, (str, os.PathLike)):
+        return False
+    text = os.fspath(store)
+    return isinstance(text, str) and text[:8].lower().startswith(("http://", "https://"))
+
+
+def _redacted(url: str) -> str:
+    """``url`` without the user and password it may carry, for messages."""
+    return re.sub(r"(?<=://)[^/@]*@", "", url)
+
+
+def _check_url(url: str, what: str) -> str:
+    """``url`` when it is a usable http(s) URL without credentials; else RemoteError."""
+    shown = _redacted(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise RemoteError(f"{shown}: not a valid {what} URL: {exc}", url=shown) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise RemoteError(f"{shown}: not a valid {what} URL: the scheme must be http or https",
+                          url=shown)
+    if parts.username is not None or parts.password is not None:
+        raise RemoteError(
+            f"{shown}: credentials in the {what} URL are refused: a command line shows in `ps`",
+            url=shown, hint="set KGRAPH_USER and KGRAPH_PASSWORD, or use ~/.netrc",
+        )
+    if not parts.hostname:
+        raise RemoteError(f"{shown}: not a valid {what} URL: no host", url=shown)
+    return url
+
+
+def _join(base: str, override: str) -> str:
+    """``override`` when it is an absolute URL, else a path appended to ``base``."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", override):
+        return override
+    return base.rstrip("/") + "/" + override.lstrip("/")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """The URLs of one SPARQL server."""
+
+    url: str
+    query: str
+    update: str
+    graph_store: str
+
+    @classmethod
+    def resolve(cls, url: str, *, query: str | None = None, update: str | None = None,
+                graph_store: str | None = None) -> "Endpoint":
+        """The endpoints of the server at ``url``.
+
+        Each override is an absolute URL or a path relative to ``url`` (``/sparql``);
+        when it is ``None``, ``KGRAPH_QUERY_ENDPOINT``, ``KGRAPH_UPDATE_ENDPOINT`` or
+        ``KGRAPH_GRAPH_STORE_ENDPOINT`` is used, else Oxigraph's layout (``/query``,
+        ``/update``, ``/store``). Raises :class:`RemoteError` for a URL that is not
+        http(s), has no host, or carries credentials.
+        """
+        _check_url(url, "server")
+        chosen = {
+            "query": query or os.environ.get(QUERY_ENV) or "query",
+            "update": update or os.environ.get(UPDATE_ENV) or "update",
+            "graph store": graph_store or os.environ.get(GRAPH_STORE_ENV) or "store",
+        }
+        full = {what: _check_url(_join(url, value), f"{what} endpoint")
+                for what, value in chosen.items()}
+        return cls(url, full["query"], full["update"], full["graph store"])
+
+
+# ---------------------------------------------------------------------- environment
+
+
+def _auth_kind() -> str:
+    kind = os.environ.get("KGRAPH_AUTH", "basic").strip().lower() or "basic"
+    if kind not in ("basic", "digest"):
+        raise RemoteError(f"KGRAPH_AUTH={kind!r}: expected basic or digest")
+    return kind
+
+
+def _credentials(url: str) -> tuple[str, str] | None:
+    """The user and password for ``url``: from KGRAPH_USER/KGRAPH_PASSWORD, else netrc."""
+    user = os.environ.get("KGRAPH_USER")
+    password = os.environ.get("KGRAPH_PASSWORD")
+    if user or password:
+        if not (user and password is not None):
+            missing = "KGRAPH_PASSWORD" if user else "KGRAPH_USER"
+            raise RemoteError(f"{missing} is not set (KGRAPH_USER and KGRAPH_PASSWORD go together)")
+        return user, password
+    try:
+        return requests.utils.get_netrc_auth(url, raise_errors=True)
+    except Exception as exc:  # netrc.NetrcParseError, OSError
+        raise RemoteError(f"cannot read the netrc file: {exc}") from None
+
+
+def _verify() -> bool | str:
+    """What requests verifies TLS certificates against."""
+    bundle = os.environ.get("KGRAPH_CA_BUNDLE") or os.environ.get("REQUESTS_CA_BUNDLE")
+    if not bundle:
+        return True
+    if not os.path.isfile(bundle):
+        raise RemoteError(f"the CA bundle {bundle} does not exist",
+                          hint="fix KGRAPH_CA_BUNDLE or REQUESTS_CA_BUNDLE")
+    return bundle
+
+
+# ---------------------------------------------------------------------- failures
+
+
+def _attempts(n: int) -> str:
+    return f"{n} attempt" if n == 1 else f"{n} attempts"
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc``, its causes and contexts, and the reasons urllib3 wraps in its errors."""
+    seen: set[int] = set()
+    work: list[BaseException] = [exc]
+    while work:
+        item = work.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        for inner in (item.__cause__, item.__context__, getattr(item, "reason", None),
+                      *(a for a in item.args if isinstance(a, BaseException))):
+            if isinstance(inner, BaseException):
+                work.append(inner)
+
+
+def _not_sent(exc: BaseException) -> bool:
+    """Whether the request surely never reached the server (no connection was made)."""
+    from urllib3.exceptions import NewConnectionError
+
+    return isinstance(exc, requests.exceptions.ConnectTimeout) or any(
+        isinstance(e, NewConnectionError) for e in _chain(exc))
+
+
+def _reason(exc: BaseException, timeout: float) -> str:
+    """A few words on why a request failed, without urllib3's internals."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return f"no connection within {timeout:g} s"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"no answer within {timeout:g} s"
+    for e in _chain(exc):
+        if isinstance(e, socket.gaierror):
+            return "host not found"
+        if isinstance(e, OSError) and e.errno in (errno.ECONNREFUSED, errno.ECONNRESET,
+                                                  errno.EHOSTUNREACH, errno.ENETUNREACH):
+            return os.strerror(e.errno).lower()
+        if isinstance(e, http.client.RemoteDisconnected):
+            return "the server closed the connection"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "the connection broke while receiving the answer"
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return _redacted(text)[:200]
+
+
+def _body_line(response: requests.Response) -> str:
+    """The first meaningful line of an error answer, shortened."""
+    try:
+        text = response.content[:4000].decode("utf-8", "replace")
+    except requests.RequestException:
+        return ""
+    text = re.sub(r"<[^>]*>", " ", text)
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line if len(line) <= 200 else line[:199] + "…"
+
+
+def _http_error(url: str, response: requests.Response) -> RemoteError:
+    status = response.status_code
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = response.reason or ""
+    message = f"{url} answered HTTP {status} {phrase}".rstrip()
+    detail = _body_line(response)
+    if detail:
+        message += f": {detail}"
+    hint = AUTH_HINT if status in (401, 403) else None
+    return RemoteError(message, url=url, status=status, hint=hint)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """The wait the server asked for in ``Retry-After`` (seconds), if any."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _media_type(response: requests.Response) -> str:
+    return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+# ---------------------------------------------------------------------- client
+
+
+class Client:
+    """HTTP access to one SPARQL server: queries, updates and whole graphs.
+
+    One connection pool per client; usable as a context manager (``close`` on exit).
+    ``retries`` is how many times an idempotent request is tried again after a
+    failure (so ``retries + 1`` attempts in all); the n-th wait is ``backoff * 2**n``
+    seconds, at most :data:`MAX_DELAY`, or what the server's ``Retry-After`` asks.
+    Raises :class:`RemoteError` when the environment's credentials or CA bundle are
+    unusable.
+    """
+
+    def __init__(self, endpoint: Endpoint, *, timeout: float = 60.0, retries: int = 4,
+                 backoff: float = 0.5) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.retries = max(0, retries)
+        self.backoff = backoff
+        self._kind = _auth_kind()
+        self._verify = _verify()
+        self._auths: dict[str, AuthBase | None] = {}
+        self._sleep: Callable[[float], None] = time.sleep
+        self._session = requests.Session()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ SPARQL
+
+    def select(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean:
+        """Run a SELECT or ASK query; its solutions (or boolean), checked as received."""
+        response = self._query(sparql, f"{RESULTS_JSON}, application/sparql-results+xml;q=0.8")
+        media = _media_type(response)
+        fmt = ox.QueryResultsFormat.from_media_type(media) if media else None
+        fmt = fmt or ox.QueryResultsFormat.JSON
+        body = response.content
+        try:
+            results = ox.parse_query_results(body, fmt)
+            if isinstance(results, ox.QuerySolutions):
+                for _ in results:  # parsed lazily: find any error now, then parse again
+                    pass
+                results = ox.parse_query_results(body, fmt)
+        except (SyntaxError, ValueError) as exc:
+            raise self._invalid(self.endpoint.query, "SPARQL results", exc) from None
+        return results
+
+    def query_bytes(self, sparql: str, accept: str) -> bytes:
+        """The answer to a query, as the server sent it in the media type ``accept``."""
+        return self._query(sparql, accept).content
+
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        """Run a CONSTRUCT or DESCRIBE query; its triples."""
+        response = self._query(sparql, f"{NTRIPLES}, text/turtle;q=0.9, */*;q=0.1")
+        return [q.triple for q in self._parse_rdf(response, self.endpoint.query)]
+
+    def update(self, sparql: str, *, idempotent: bool = True) -> None:
+        """Run a SPARQL Update. Retried after failures only when ``idempotent``: pass
+        ``False`` for an update whose second application would differ (INSERT DATA of
+        blank nodes, MOVE ...)."""
+        self._send("POST", self.endpoint.update, idempotent=idempotent,
+                   headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+                   body=sparql.encode("utf-8")).close()
+
+    def _query(self, sparql: str, accept: str) -> requests.Response:
+        url = self.endpoint.query
+        headers = {"Accept": accept}
+        if len(quote(sparql, safe="")) <= MAX_GET_QUERY:
+            return self._send("GET", url, idempotent=True, headers=headers,
+                              params={"query": sparql})
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return self._send("POST", url, idempotent=True, headers=headers,
+                          body=urlencode({"query": sparql}).encode("ascii"))
+
+    # ------------------------------------------------------------------ graphs
+
+    def graph_get(self, out: BinaryIO, *, graph: str | None = None) -> int:
+        """Stream the default graph (or the named graph ``graph``) into ``out`` as
+        N-Triples; returns the number of bytes written. A transfer broken midway is
+        started again when ``out`` is seekable, else raises :class:`RemoteError`."""
+        url = self.endpoint.graph_store
+        attempt = 0
+        start = out.tell() if out.seekable() else None
+        while True:
+            attempt += 1
+            response = self._send("GET", self._graph_url(graph), idempotent=True, stream=True,
+                                  headers={"Accept": f"{NTRIPLES}, text/plain;q=0.9, */*;q=0.1"},
+                                  display=url)
+            try:
+                with response:
+                    return self._receive(response, out, url)
+            except requests.RequestException as exc:
+                if start is None or attempt > self.retries:
+                    raise RemoteError(f"cannot read from {url}: {_reason(exc, self.timeout)} "
+                                      f"({_attempts(attempt)})", url=url) from None
+                out.seek(start)
+                out.truncate()
+                self._sleep(self._delay(attempt, None))
+
+    def graph_put(self, data: bytes | Iterable[bytes], *, graph: str | None = None) -> None:
+        """Replace the default graph (or the named graph ``graph``) by the N-Triples
+        ``data``."""
+        self._upload("PUT", data, graph, idempotent=True)
+
+    def graph_post(self, data: bytes | Iterable[bytes], *, graph: str | None = None) -> None:
+        """Add the N-Triples ``data`` to the default graph (or the named graph ``graph``).
+        Not retried once the request may have reached the server."""
+        self._upload("POST", data, graph, idempotent=False)
+
+    def _graph_url(self, graph: str | None) -> str:
+        base = self.endpoint.graph_store
+        sep = "&" if "?" in base else "?"
+        if graph is None:
+            return f"{base}{sep}default"
+        return f"{base}{sep}graph={quote(graph, safe='')}"
+
+    def _upload(self, method: str, data: bytes | Iterable[bytes], graph: str | None, *,
+                idempotent: bool) -> None:
+        headers = {"Content-Type": NTRIPLES}
+        url = self._graph_url(graph)
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            self._send(method, url, idempotent=idempotent, headers=headers, body=bytes(data),
+                       display=self.endpoint.graph_store).close()
+            return
+        with tempfile.TemporaryFile() as spool:  # replayable, for retries and digest auth
+            for chunk in data:
+                spool.write(chunk)
+            spool.flush()
+            self._send(method, url, idempotent=idempotent, headers=headers, body=spool,
+                       display=self.endpoint.graph_store).close()
+
+    def _receive(self, response: requests.Response, out: BinaryIO, url: str) -> int:
+        """Copy an answer into ``out`` as N-Triples (converting other RDF formats)."""
+        media = _media_type(response)
+        if media in ("", NTRIPLES, "text/plain"):
+            written = 0
+            for chunk in response.iter_content(CHUNK):
+                out.write(chunk)
+                written += len(chunk)
+            return written
+        triples = self._parse_rdf(response, url)
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        out.write(data)
+        return len(data)
+
+    def _parse_rdf(self, response: requests.Response, url: str) -> list[ox.Quad]:
+        media = _media_type(response)
+        fmt = (ox.RdfFormat.from_media_type(media) if media else None) or ox.RdfFormat.N_TRIPLES
+        try:
+            return list(ox.parse(response.content, fmt, without_named_graphs=True))
+        except (SyntaxError, ValueError) as exc:
+            raise self._invalid(url, fmt.name, exc) from None
+
+    @staticmethod
+    def _invalid(url: str, what: str, exc: Exception) -> RemoteError:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return RemoteError(f"{url} sent invalid {what}: {detail[:200]}", url=url)
+
+    # ------------------------------------------------------------------ HTTP
+
+    def _auth(self, url: str) -> AuthBase | None:
+        """The authentication for ``url``'s host (one object per host: digest keeps
+        its nonce)."""
+        host = urlsplit(url).netloc
+        if host not in self._auths:
+            credentials = _credentials(url)
+            if credentials is None:
+                self._auths[host] = None
+            elif self._kind == "digest":
+                self._auths[host] = HTTPDigestAuth(*credentials)
+            else:
+                self._auths[host] = HTTPBasicAuth(*credentials)
+        return self._auths[host]
+
+    def _delay(self, attempt: int, asked: float | None) -> float:
+        """How long to wait after failed attempt number ``attempt`` (1, 2 ...)."""
+        delay = asked if asked is not None else self.backoff * 2 ** (attempt - 1)
+        return min(max(0.0, delay), MAX_DELAY)
+
+    def _send(self, method: str, url: str, *, idempotent: bool, headers: dict[str, str],
+              params: dict[str, str] | None = None, body: bytes | IO[bytes] | None = None, stream: bool = False,
+              display: str | None = None) -> requests.Response:
+        """One request, tried again as the retry policy allows; a 2xx answer or
+        :class:`RemoteError` naming ``display`` (default: ``url``)."""
+        shown = display or url
+        auth = self._auth(url)
+        attempt = 0
+        while True:
+            attempt += 1
+            if body is not None and not isinstance(body, bytes):
+                body.seek(0)
+            try:
+                response = self._session.request(
+                    method, url, params=params, data=body, headers=headers, auth=auth,
+                    verify=self._verify, timeout=self.timeout, stream=stream)
+            except requests.exceptions.SSLError as exc:
+                raise RemoteError(
+                    f"cannot reach {shown}: TLS failed: {_reason(exc, self.timeout)}", url=shown,
+                    hint="for a private certificate authority, set KGRAPH_CA_BUNDLE to its CA file",
+                ) from None
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                may_retry = idempotent or _not_sent(exc)
+                if not may_retry or attempt > self.retries:
+                    raise self._unreachable(shown, exc, attempt, may_retry) from None
+                self._sleep(self._delay(attempt, None))
+                continue
+            except requests.RequestException as exc:
+                raise RemoteError(f"cannot send to {shown}: {_reason(exc, self.timeout)}",
+                                  url=shown) from None
+            if response.ok:
+                return response
+            if idempotent and response.status_code in RETRY_STATUSES \
+                    and attempt <= self.retries:
+                delay = self._delay(attempt, _retry_after(response))
+                response.close()
+                self._sleep(delay)
+                continue
+            error = _http_error(shown, response)
+            response.close()
+            raise error
+
+    def _unreachable(self, url: str, exc: BaseException, attempt: int,
+                     retried: bool) -> RemoteError:
+        reason = _reason(exc, self.timeout)
+        if retried:
+            return RemoteError(f"cannot reach {url}: {reason} ({_attempts(attempt)})", url=url)
+        return RemoteError(
+            f"cannot reach {url}: {reason}; the request may or may not have been applied",
+            url=url, hint="not retried automatically: it is not idempotent",
+        )
