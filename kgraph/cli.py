@@ -300,10 +300,10 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
         kgraph viz --around "Kota Malang" --title "Who visits Malang"
     """
     from .network import build_network
-    from .viz import render_html, write_html
+    from .viz import TIP_VISITS, render_html, write_html
 
     try:
-        net = build_network(store, max_edges=max_edges,
+        net = build_network(store, max_edges=max_edges, tip_visits=TIP_VISITS,
                             **_network_filters(topics, since, until, region_types,
                                                min_visits, around))
         options = {"title": title, "color_by": color_by, "layout": layout,

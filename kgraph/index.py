@@ -24,8 +24,12 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    from .views import VisitTable
 
 try:
     import fcntl
@@ -154,8 +158,12 @@ class Index:
             return stamp["triples"]
         return count_triples(graph)
 
-    def publish(self, graph: ox.Store, *, canonical: bool, triples: int | None = None) -> None:
-        """After the Turtle file was written from ``graph``: snapshot it, stamp, tidy up."""
+    def publish(self, graph: ox.Store, *, canonical: bool, triples: int | None = None,
+                table: "VisitTable | None" = None) -> None:
+        """After the Turtle file was written from ``graph``: snapshot it (with its visit
+        ``table``, computed here when not given), stamp, tidy up."""
+        from .views import VisitTable
+
         stamp = self.read_stamp()
         number = int(str(stamp.get("snapshot", "snap-0")).rsplit("-", 1)[-1] or 0) + 1
         name = f"snap-{number}"
@@ -164,6 +172,7 @@ class Index:
             shutil.rmtree(target)
         graph.flush()
         graph.backup(str(target))
+        (table if table is not None else VisitTable.compute(graph)).save(target)
         state = FileState.of(self.store)
         self.write_stamp(
             turtle=state.__dict__ if state else None,
@@ -188,6 +197,15 @@ class Index:
                 pass
 
     # ------------------------------------------------------------------ reading side
+
+    def snapshot_table(self) -> "VisitTable | None":
+        """The visit table of the fresh snapshot (held under a shared lock), if any."""
+        from .views import VisitTable
+
+        snapshot = self.fresh_snapshot()
+        if snapshot is None or not _hold_shared(self.folder / f"{snapshot.name}.lock"):
+            return None
+        return VisitTable.load(snapshot)
 
     def open_snapshot(self) -> ox.Store | None:
         """The fresh snapshot, opened read-only under a shared lock; ``None`` if stale."""

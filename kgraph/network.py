@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+import pyoxigraph as ox
 
 from .errors import KGraphError
 from .namespace import PREFIXES
@@ -163,6 +164,7 @@ def build_network(
     around: str | None = None,
     max_edges: int = 0,
     details: Iterable[str] = DETAILS,
+    tip_visits: int = 0,
 ) -> "nx.DiGraph":
     """The visit network of the store at ``store`` (see the module docstring).
 
@@ -175,11 +177,15 @@ def build_network(
     (0: no limit) then keeps the most visited pairs only; the graph attributes
     ``regions``, ``pairs`` and ``visits`` still count the network before that cut, and
     the regions' visit counts are not cut either. ``details`` chooses which of
-    :data:`DETAILS` the visits carry (fewer is faster on a large store).
+    :data:`DETAILS` the visits carry (fewer is faster on a large store); with
+    ``tip_visits`` (N > 0), people and sources are read only for the N latest visits of
+    each pair drawn, as a tooltip lists them (so the pair's ``leaders`` and ``sources``
+    come from those visits only).
 
     Raises :class:`~kgraph.errors.StoreError` for a missing or invalid store and
     :class:`~kgraph.errors.KGraphError` for an unknown topic, region type or region.
     """
+    from .index import Index
     from .store import open_graph
 
     flt = NetworkFilter(
@@ -199,7 +205,9 @@ def build_network(
         if name not in DETAILS:
             raise KGraphError(f"unknown detail {name!r}; expected some of {', '.join(DETAILS)}")
     graph = open_graph(store)
-    return network_from_graph(graph, flt, max_edges=max_edges, details=wanted)
+    table = Index(store).snapshot_table()
+    return network_from_graph(graph, flt, max_edges=max_edges, details=wanted, table=table,
+                              tip_visits=tip_visits)
 
 
 def _rows(graph: Any, query: str) -> Iterator[Any]:
@@ -300,35 +308,28 @@ def _float(term: Any) -> float | None:
 
 
 def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
-                       max_edges: int = 0, details: Iterable[str] = DETAILS) -> "nx.DiGraph":
-    """The visit network of an open pyoxigraph store (see :func:`build_network`)."""
+                       max_edges: int = 0, details: Iterable[str] = DETAILS,
+                       table: "VisitTable | None" = None, tip_visits: int = 0) -> "nx.DiGraph":
+    """The visit network of an open pyoxigraph store (see :func:`build_network`).
+
+    ``table``, the visit table of the index snapshot ``graph`` is (see
+    :mod:`kgraph.views`), saves reading every visit from the graph.
+    """
     import networkx as nx
 
     labels = _topic_labels(graph)
     regions = _regions(graph)
-    region_of = {g.value: r.value for g, r in _rows(graph, _Q_GOVERNMENTS)}
     allowed = {t for t, group in _TYPE_GROUP.items() if group in flt.region_types}
-
-    # One pass over the visits, grouped by (visitor region, host region). Dates come
-    # from a second, cheap scan: an OPTIONAL date here would cost almost as much again.
-    where = _visit_filter(graph, flt, labels)
     dated = bool(flt.since or flt.until)
-    pairs: dict[tuple[str, str], list[_Visit]] = defaultdict(list)
-    seen: set[str] = set()
-    for row in _rows(graph, _Q_VISITS % ("?fdate" if dated else "", where)):
-        iri = row[0].value
-        if iri in seen:
-            continue  # a hand-edited visit with two visitors or hosts: keep the first
-        seen.add(iri)
-        a, b = region_of.get(row[1].value), region_of.get(row[2].value)
-        if a is None or b is None:
-            continue  # a government without a region: nothing to draw
-        if allowed and not (regions.get(a, {}).get("type") in allowed
-                            and regions.get(b, {}).get("type") in allowed):
-            continue
-        pairs[(a, b)].append(_Visit(iri, a, b, row[3].value if dated else None))
-    read = len(seen)
-    del seen
+    dates_known = table is not None and table.simple()
+    if dates_known:
+        pairs, read = _pairs_from_table(graph, table, flt, labels)  # type: ignore[arg-type]
+    else:
+        pairs, read = _pairs_from_graph(graph, flt, labels)
+    if allowed:
+        pairs = {(a, b): vs for (a, b), vs in pairs.items()
+                 if regions.get(a, {}).get("type") in allowed
+                 and regions.get(b, {}).get("type") in allowed}
 
     if flt.min_visits > 1:
         pairs = {k: vs for k, vs in pairs.items() if len(vs) >= flt.min_visits}
@@ -357,15 +358,20 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
     visits = {v.iri: v for vs in edges.values() for v in vs}
     # Scanning reads every visit of the store; VALUES blocks cost more per visit.
     every = 2 * len(visits) >= read
+    wanted = set(details) | (set() if dated or dates_known else {"dates"})
+    later = {"people", "sources"} & wanted if tip_visits else set()
     if visits:
-        _add_details(graph, visits, labels, set(details) | (set() if dated else {"dates"}),
-                     every=every)
+        _add_details(graph, visits, labels, wanted - later, every=every)
+    if visits and later:
+        latest = {v.iri: v for vs in edges.values()
+                  for v in sorted(vs, key=_recency, reverse=True)[:tip_visits]}
+        _add_details(graph, latest, labels, later, every=False)
 
     net = nx.DiGraph(filters=flt.describe(), **totals)
     for (a, b), vs in edges.items():
         if not vs:
             continue
-        vs.sort(key=lambda v: (v.date is not None, v.date or "", v.iri), reverse=True)
+        vs.sort(key=_recency, reverse=True)
         for node in (a, b):
             if node not in net:
                 data = dict(regions.get(node) or _unknown_region(node))
@@ -375,6 +381,61 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
                 net.add_node(node, **data)
         net.add_edge(a, b, **_edge_data(vs))
     return net
+
+
+def _recency(v: _Visit) -> tuple[bool, str, str]:
+    """Sort key of a pair's visits, reversed: latest first, undated last."""
+    return (v.date is not None, v.date or "", v.iri)
+
+
+def _pairs_from_graph(graph: Any, flt: NetworkFilter, labels: dict[str, str]
+                      ) -> tuple[dict[tuple[str, str], list[_Visit]], int]:
+    """The filtered visits grouped by (visitor region, host region), read from the graph
+    in one pass; and how many visits were read."""
+    region_of = {g.value: r.value for g, r in _rows(graph, _Q_GOVERNMENTS)}
+    where = _visit_filter(graph, flt, labels)
+    dated = bool(flt.since or flt.until)
+    pairs: dict[tuple[str, str], list[_Visit]] = defaultdict(list)
+    seen: set[str] = set()
+    for row in _rows(graph, _Q_VISITS % ("?fdate" if dated else "", where)):
+        iri = row[0].value
+        if iri in seen:
+            continue  # a hand-edited visit with two visitors or hosts: keep the first
+        seen.add(iri)
+        a, b = region_of.get(row[1].value), region_of.get(row[2].value)
+        if a is None or b is None:
+            continue  # a government without a region: nothing to draw
+        pairs[(a, b)].append(_Visit(iri, a, b, row[3].value if dated else None))
+    return pairs, len(seen)
+
+
+def _pairs_from_table(graph: Any, table: "VisitTable", flt: NetworkFilter,
+                      labels: dict[str, str]) -> tuple[dict[tuple[str, str], list[_Visit]], int]:
+    """:func:`_pairs_from_graph` from the index's visit table (every visit with one
+    visitor region, one host region, at most one date, which the visits carry); only a
+    topic filter asks the graph, for the visits of those topics."""
+    from .views import date_value
+
+    keep: set[str] | None = None
+    if flt.topics:
+        iris = _topic_iris(graph, flt.topics, labels)
+        keep = set()
+        for block in _values("t", iris):
+            keep.update(f"<{v.value}>" for (v,) in _rows(
+                graph, "SELECT DISTINCT ?v WHERE { %s ?v kg:topic ?t }" % block))
+    since = flt.since.isoformat() if flt.since else None
+    until = flt.until.isoformat() if flt.until else None
+    dated = bool(since or until)
+    pairs: dict[tuple[str, str], list[_Visit]] = defaultdict(list)
+    for visit, ((a, b, d),) in table.visits.items():
+        if keep is not None and visit not in keep:
+            continue
+        date = date_value(d) if d else None
+        if dated and (date is None or (since and date < since) or (until and date > until)):
+            continue
+        a, b = a[1:-1], b[1:-1]
+        pairs[(a, b)].append(_Visit(visit[1:-1], a, b, date))
+    return pairs, len(table.visits)
 
 
 def _partners(counts: Counter[tuple[str, int]], regions: dict[str, dict[str, Any]],
@@ -393,12 +454,41 @@ def _unknown_region(iri: str) -> dict[str, Any]:
             "longitude": None, "province": None, "province_code": None, "resolved": False}
 
 
-def _detail_rows(graph: Any, query: str, visits: dict[str, "_Visit"], every: bool) -> Iterator[Any]:
-    if every:
-        yield from _rows(graph, query % _ALL_VISITS)
-        return
-    for block in _values("v", list(visits)):
-        yield from _rows(graph, query % block)
+def _detail_rows(graph: Any, query: str, visits: dict[str, "_Visit"],
+                 every: bool) -> Iterator[tuple[str, int, str]]:
+    """(visit IRI, kind of detail, value) rows. They come as SPARQL TSV results, split
+    here: over twice as fast as pyoxigraph's Python objects for these many rows."""
+    queries = [query % _ALL_VISITS] if every else \
+        [query % block for block in _values("v", list(visits))]
+    if len(queries) > 1 and isinstance(graph, ox.Store):
+        # pyoxigraph releases the GIL while it evaluates: use the machine's cores.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            results = list(pool.map(lambda text: _tsv(graph, text), queries))
+    else:
+        results = [_tsv(graph, text) for text in queries]
+    for data in results:
+        for v, k, x in _tsv_values(data):
+            yield v, int(k), x  # type: ignore[arg-type]
+
+
+def _tsv(graph: Any, query: str) -> bytes:
+    return graph.query(_HEADER + query).serialize(format=ox.QueryResultsFormat.TSV)
+
+
+def _tsv_values(data: bytes) -> Iterator[list[str | None]]:
+    from .views import term_value
+
+    for line in data.decode("utf-8").split("\n")[1:]:
+        if line:
+            yield [term_value(cell) if cell else None for cell in line.split("\t")]
+
+
+def _value_rows(graph: Any, query: str) -> Iterator[list[str | None]]:
+    """The rows of a SELECT as the values of their terms (``None`` when unbound), read
+    from SPARQL TSV results: much faster than pyoxigraph's objects for many rows."""
+    return _tsv_values(_tsv(graph, query))
 
 
 # One query for every kind of detail: each VALUES block is parsed and matched once.
@@ -424,9 +514,9 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
     query = "SELECT ?v ?k ?x WHERE { %s " + " UNION ".join(branches) + " }"
     found: dict[int, list[tuple[_Visit, str]]] = defaultdict(list)
     for v, k, x in _detail_rows(graph, query, visits, every):
-        visit = visits.get(v.value)
+        visit = visits.get(v)
         if visit is not None:
-            found[int(k.value)].append((visit, x.value))
+            found[k].append((visit, x))
 
     for visit, date in found[0]:
         visit.date = max(visit.date or "", date)
@@ -435,11 +525,11 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
 
     people: dict[str, dict[str, Any]] = {}
     for block in _values("p", sorted({p for k in (2, 3) for _v, p in found[k]})):
-        for p, name, role in _rows(graph, _Q_PEOPLE % block):
-            person = people.setdefault(p.value, {
-                "name": name.value if name is not None else _local(p.value), "roles": set()})
+        for p, name, role in _value_rows(graph, _Q_PEOPLE % block):
+            person = people.setdefault(p, {
+                "name": name if name is not None else _local(p), "roles": set()})
             if role is not None:
-                person["roles"].add(role.value)
+                person["roles"].add(role)
     for k, attr in ((2, "leaders"), (3, "receivers")):
         for visit, p in found[k]:
             person = people.get(p, {"name": _local(p), "roles": set()})
@@ -448,18 +538,18 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
 
     agreement_labels: dict[str, str] = {}
     for block in _values("a", sorted({a for _v, a in found[4]})):
-        for a, label in _rows(graph, _Q_AGREEMENT_LABELS % block):
-            agreement_labels.setdefault(a.value, label.value)
+        for a, label in _value_rows(graph, _Q_AGREEMENT_LABELS % block):
+            agreement_labels.setdefault(a, label)
     for visit, a in found[4]:
         visit.agreements.append(agreement_labels.get(a) or _local(a))
 
     articles: dict[str, dict[str, str]] = {}
     for block in _values("a", sorted({a for _v, a in found[5]})):
-        for a, url, title, label in _rows(graph, _Q_ARTICLES % block):
-            if a.value not in articles:
+        for a, url, title, label in _value_rows(graph, _Q_ARTICLES % block):
+            if a not in articles:
                 text = title if title is not None else label
-                articles[a.value] = {"url": url.value if url is not None else "",
-                                     "title": text.value if text is not None else _local(a.value)}
+                articles[a] = {"url": url if url is not None else "",
+                               "title": text if text is not None else _local(a)}
     for visit, a in found[5]:
         visit.sources.append(articles.get(a, {"url": "", "title": _local(a)}))
 

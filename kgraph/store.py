@@ -25,6 +25,7 @@ from .errors import StoreError
 from .mapping import ArticleGraph
 from .namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
 from .index import Index, count_triples
+from .views import VisitTable
 from .turtle import TurtleWriter, subject_key
 
 DEFAULT_STORE = "kgraph.ttl"
@@ -230,6 +231,9 @@ class TurtleStore:
             _remove_leftovers(index)
             try:
                 canonical = index.canonical()
+                # The visit table of the snapshot the primary matches, to update below.
+                table = VisitTable.load(index.folder / str(index.read_stamp().get("snapshot"))) \
+                    if index.primary_matches() else None
                 graph = index.open_primary()
                 count = index.count(graph)
                 stamp = index.read_stamp()
@@ -253,7 +257,9 @@ class TurtleStore:
                     if changed or not self.path.exists():
                         canonical = self._write(graph, changed if canonical else None)
                         editor.saved = True
-                    index.publish(graph, canonical=canonical, triples=len(editor))
+                    if table is not None:
+                        table.update(graph, editor.changed)
+                    index.publish(graph, canonical=canonical, triples=len(editor), table=table)
                 except OSError as exc:
                     raise _write_error(self.path, exc) from None
             finally:

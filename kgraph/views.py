@@ -1,0 +1,287 @@
+"""A materialised table of visits, kept with each snapshot of the store's index.
+
+Whole-store aggregates (``kgraph query --preset pairs``, the visit network drawn by
+``kgraph viz``) need every visit's visitor region, host region and date. The on-disk
+index answers that in seconds at 100k visits, mostly decoding some 300k terms; this
+table answers it in a fraction of a second. It is a file in each index snapshot
+(``visits.tsv``), written by the writer that made the snapshot:
+
+- in full (a few scans) when the index was rebuilt from the Turtle file;
+- otherwise by re-reading only the visits whose triples changed (and the visits of
+  governments whose region changed), so one more article costs milliseconds.
+
+Each line holds one combination the SPARQL pattern
+``?visit kg:visitor/kg:region ?from ; kg:hostedBy/kg:region ?to . OPTIONAL { ?visit
+kg:date ?date }`` matches, terms written as in SPARQL TSV results::
+
+    V <visit> <from> <to> "2021-05-03"^^<...#date>      (empty when undated)
+    L <region> "Kota Malang"                            (the labels of the regions)
+
+A table that is missing, unreadable or from another version is simply not used: the
+readers fall back to SPARQL over the index, which is slower and gives the same answer.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .namespace import PREFIXES
+
+FILE_NAME = "visits.tsv"
+_HEADER = "# kgraph visit table 1\n"
+_PREFIX = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+_Q_GOVERNMENTS = _PREFIX + "SELECT ?g ?r WHERE { ?g kg:region ?r }"
+_Q_LABELS = _PREFIX + ("SELECT ?r ?l WHERE { { SELECT DISTINCT ?r WHERE { ?g kg:region ?r } }"
+                       " ?r rdfs:label ?l }")
+_Q_ALL = _PREFIX + "SELECT ?v ?o WHERE { ?v kg:%s ?o }"
+_Q_SOME = _PREFIX + """SELECT ?v ?vg ?hg ?d WHERE {
+  VALUES ?v { %s }
+  ?v kg:visitor ?vg ; kg:hostedBy ?hg .
+  OPTIONAL { ?v kg:date ?d }
+}"""
+_Q_VISITS_OF = _PREFIX + """SELECT DISTINCT ?v WHERE {
+  VALUES ?g { %s }
+  { ?v kg:visitor ?g } UNION { ?v kg:hostedBy ?g }
+}"""
+_CHUNK = 4000
+_DATE = re.compile(r'"(\d{4}-\d\d-\d\d)"\^\^<http://www\.w3\.org/2001/XMLSchema#date>')
+_DATES: dict[str, str | None] = {}  # date_value's answers (a few thousand distinct dates)
+_SIMPLE_STRING = re.compile(r'"(?:[^"\\]|\\["\\nrt])*"')
+
+Combo = tuple[str, str, str]  # (from region, to region, date or "") as TSV terms
+
+
+def _tsv(graph: Any, query: str) -> Iterator[list[str]]:
+    """The rows of a SELECT as lists of TSV-results terms ("" for unbound)."""
+    data = graph.query(query).serialize(format=ox.QueryResultsFormat.TSV)
+    lines = data.decode("utf-8").split("\n")
+    for line in lines[1:]:
+        if line:
+            yield line.split("\t")
+
+
+def _iri(term: str) -> str:
+    return term[1:-1]
+
+
+def date_value(term: str) -> str | None:
+    """The ISO text of an ``xsd:date`` TSV term (comparable as text), else ``None``."""
+    value = _DATES.get(term)
+    if value is None and term not in _DATES:
+        m = _DATE.fullmatch(term)
+        value = _DATES[term] = m.group(1) if m else None
+    return value
+
+
+def string_value(term: str) -> str | None:
+    """The text of a plain string literal TSV term, else ``None``."""
+    if not _SIMPLE_STRING.fullmatch(term):
+        return None
+    return json.loads(term)
+
+
+def term_value(term: str) -> str:
+    """The value of a SPARQL TSV results term: an IRI without its brackets, a literal's
+    lexical form (escapes decoded), a number or boolean as written, a blank node's id."""
+    if term.startswith("<"):
+        return term[1:-1]
+    if term.startswith('"'):
+        end = term.rindex('"')
+        body = term[1:end]
+        if "\\" not in body:
+            return body
+        return _unescape(body)
+    return term[2:] if term.startswith("_:") else term
+
+
+def _unescape(body: str) -> str:
+    out, i = [], 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body):
+            e = body[i + 1]
+            if e in "uU":
+                width = 4 if e == "u" else 8
+                out.append(chr(int(body[i + 2:i + 2 + width], 16)))
+                i += 2 + width
+                continue
+            out.append(_ESCAPES.get(e, e))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'",
+            "\\": "\\"}
+
+
+@dataclass
+class VisitTable:
+    """Visit → the (from, to, date) combinations it contributes; region → labels."""
+
+    visits: dict[str, list[Combo]] = field(default_factory=dict)
+    labels: dict[str, list[str]] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def compute(cls, graph: Any) -> "VisitTable":
+        """The table of the whole graph, from four scans."""
+        region_of = cls._regions(graph)
+        visitors, hosts, dates = (cls._scan(graph, p) for p in ("visitor", "hostedBy", "date"))
+        table = cls(labels=cls._labels(graph))
+        for visit, vgs in visitors.items():
+            combos = cls._combos(vgs, hosts.get(visit, ()), dates.get(visit, ()), region_of)
+            if combos:
+                table.visits[visit] = combos
+        return table
+
+    def update(self, graph: Any, changed: Iterable[Any]) -> None:
+        """Re-read what ``changed`` subjects (any kind of node) now contribute."""
+        subjects = sorted({f"<{s.value}>" for s in changed if isinstance(s, ox.NamedNode)})
+        region_of = self._regions(graph)
+        governments = [s for s in subjects if s in region_of]
+        candidates = set(subjects)
+        for block in _blocks(governments):
+            candidates.update(row[0] for row in _tsv(graph, _Q_VISITS_OF % block))
+        found: dict[str, tuple[set, set, set]] = {}
+        for block in _blocks(sorted(candidates)):
+            for v, vg, hg, d in _tsv(graph, _Q_SOME % block):
+                vgs, hgs, ds = found.setdefault(v, (set(), set(), set()))
+                vgs.add(vg)
+                hgs.add(hg)
+                if d:
+                    ds.add(d)
+        for visit in candidates:
+            entry = found.get(visit)
+            combos = self._combos(*entry, region_of) if entry else []
+            if combos:
+                self.visits[visit] = combos
+            else:
+                self.visits.pop(visit, None)
+        self.labels = self._labels(graph)
+
+    @staticmethod
+    def _scan(graph: Any, predicate: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for s, o in _tsv(graph, _Q_ALL % predicate):
+            out[s].append(o)
+        return out
+
+    @staticmethod
+    def _regions(graph: Any) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for g, r in _tsv(graph, _Q_GOVERNMENTS):
+            out[g].append(r)
+        return dict(out)
+
+    @staticmethod
+    def _labels(graph: Any) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for r, label in _tsv(graph, _Q_LABELS):
+            out[r].append(label)
+        return dict(out)
+
+    @staticmethod
+    def _combos(visitors: Iterable[str], hosts: Iterable[str], dates: Iterable[str],
+                region_of: dict[str, list[str]]) -> list[Combo]:
+        when = sorted(set(dates)) or [""]
+        return [(a, b, d)
+                for vg in sorted(set(visitors)) for a in region_of.get(vg, ())
+                for hg in sorted(set(hosts)) for b in region_of.get(hg, ())
+                for d in when]
+
+    # ------------------------------------------------------------------ file
+
+    def dumps(self) -> bytes:
+        lines = [_HEADER]
+        for region in sorted(self.labels):
+            lines.extend(f"L\t{region}\t{label}\n" for label in self.labels[region])
+        for visit in sorted(self.visits):
+            lines.extend(f"V\t{visit}\t{a}\t{b}\t{d}\n" for a, b, d in self.visits[visit])
+        return "".join(lines).encode("utf-8")
+
+    def save(self, folder: Path) -> None:
+        """Write the table into a snapshot folder (before the snapshot is published)."""
+        from .store import atomic_write
+
+        atomic_write(folder / FILE_NAME, self.dumps())
+
+    @classmethod
+    def load(cls, folder: Path | None) -> "VisitTable | None":
+        """The table saved in a snapshot folder; ``None`` if absent or unreadable."""
+        if folder is None:
+            return None
+        try:
+            text = (folder / FILE_NAME).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not text.startswith(_HEADER):
+            return None
+        table = cls()
+        visits: dict[str, list[Combo]] = defaultdict(list)
+        labels: dict[str, list[str]] = defaultdict(list)
+        for line in text[len(_HEADER):].split("\n"):
+            cells = line.split("\t")
+            if cells[0] == "V" and len(cells) == 5:
+                visits[cells[1]].append((cells[2], cells[3], cells[4]))
+            elif cells[0] == "L" and len(cells) == 3:
+                labels[cells[1]].append(cells[2])
+            elif line:
+                return None
+        table.visits, table.labels = dict(visits), dict(labels)
+        return table
+
+    # ------------------------------------------------------------------ reading
+
+    def simple(self) -> bool:
+        """Whether every visit has one visitor region, one host region and at most one
+        date, an ``xsd:date`` (what the network reader's shortcut assumes)."""
+        return all(len(c) == 1 and (not c[0][2] or date_value(c[0][2]))
+                   for c in self.visits.values())
+
+    def pairs_rows(self) -> list[tuple[str, str, int, str, str]] | None:
+        """The rows of the ``pairs`` preset (visitor label, host label, visits, first,
+        last, as TSV terms; "" for unbound) in its order; ``None`` when a date or label
+        is of a kind this shortcut does not compare like SPARQL (then run the query)."""
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for combos in self.visits.values():
+            for a, b, d in combos:
+                groups[(a, b)].append(d)
+        text: dict[str, str] = {}
+        for terms in self.labels.values():
+            for term in terms:
+                value = string_value(term)
+                if value is None:
+                    return None
+                text[term] = value
+        order: dict[str, str | None] = {}
+        for d in {d for dates in groups.values() for d in dates}:
+            order[d] = date_value(d) if d else ""
+            if order[d] is None:
+                return None
+        rows = []
+        for (a, b), dates in groups.items():
+            if "" in dates:  # SPARQL's MIN/MAX of a group with an unbound value: unbound
+                first = last = ""
+            else:
+                first = min(dates, key=order.__getitem__)
+                last = max(dates, key=order.__getitem__)
+            for la in self.labels.get(a, ()):
+                for lb in self.labels.get(b, ()):
+                    rows.append((la, lb, len(dates), first, last))
+        rows.sort(key=lambda r: (-r[2], text[r[0]], text[r[1]]))
+        return rows
+
+
+def _blocks(terms: list[str]) -> Iterator[str]:
+    for i in range(0, len(terms), _CHUNK):
+        yield " ".join(terms[i:i + _CHUNK])
