@@ -1,0 +1,200 @@
+"""The index's visit table (kgraph.views) answers exactly as SPARQL over the graph would.
+
+The table is what makes ``--preset pairs`` and ``viz`` fast on big stores; these tests
+check that it is kept exact through ingests, re-ingests that retract visits, hand
+edits of the Turtle file, and that without it the same answers come from SPARQL.
+"""
+from __future__ import annotations
+
+import itertools
+
+import pyoxigraph as ox
+import pytest
+
+from kgraph import ingest
+from kgraph.index import Index
+from kgraph.network import NetworkFilter, network_from_graph
+from kgraph.query import preset, query, run_preset
+from kgraph.store import open_graph
+from kgraph.views import FILE_NAME, VisitTable, term_value
+
+from conftest import write_article
+
+HEAD = """---
+title: Kunjungan {n}
+url: https://berita.example/kunjungan/{n}
+visits:
+"""
+VISIT = """  - visitor: {visitor}
+    host: {host}
+{date}    topics: [{topic}]
+    led_by: {leader}
+"""
+PAIRS = [("Pemkot Jambi", "Pemkot Malang"), ("Pemkot Serang", "Pemkot Malang"),
+         ("Pemkab Banyuwangi", "Pemkab Tolitoli"), ("DPRD Kota Depok", "Pemkot Malang"),
+         ("Pemprov Jawa Timur", "Pemkot Jambi")]
+TOPICS = ["pelayanan publik", "pendapatan asli daerah", "pengelolaan sampah"]
+
+
+def article(folder, n: int, visits: list[tuple[str, str, str | None]]):
+    text = HEAD.format(n=n)
+    for i, (visitor, host, date) in enumerate(visits):
+        text += VISIT.format(visitor=visitor, host=host,
+                             date=f"    date: {date}\n" if date else "",
+                             topic=TOPICS[(n + i) % len(TOPICS)], leader=f"Pejabat {n} {i}")
+    return write_article(folder, f"a{n:03d}.md", text + "---\nIsi berita.\n")
+
+
+@pytest.fixture
+def store(tmp_path):
+    folder = tmp_path / "articles"
+    for n in range(12):
+        pair = PAIRS[n % len(PAIRS)]
+        date = None if n == 7 else f"2025-{n % 12 + 1:02d}-{n + 3:02d}"
+        article(folder, n, [(*pair, date)])
+    assert ingest([folder], store=tmp_path / "kgraph.ttl").ok
+    return tmp_path / "kgraph.ttl"
+
+
+def sparql_pairs(store) -> list[tuple]:
+    return query(preset("pairs").text, store=store).rows
+
+
+def shortcut_pairs(store) -> list[tuple]:
+    result = run_preset("pairs", store=store)
+    assert result.results_format == ox.QueryResultsFormat.TSV, "the table was not used"
+    return result.rows
+
+
+def assert_table_exact(store) -> None:
+    table = Index(store).snapshot_table()
+    assert table is not None
+    full = VisitTable.compute(open_graph(store))
+    assert table.visits == full.visits
+    assert table.labels == full.labels
+    assert shortcut_pairs(store) == sparql_pairs(store)
+
+
+def test_pairs_from_the_table_equal_the_sparql_rows(store):
+    rows = shortcut_pairs(store)
+    assert rows == sparql_pairs(store)
+    assert len(rows) == len(PAIRS)
+    by_pair = {(r[0].value, r[1].value): r for r in rows}
+    jambi_malang = by_pair[("Kota Jambi", "Kota Malang")]
+    assert jambi_malang[2].value == "3"
+    assert (jambi_malang[3].value, jambi_malang[4].value) == ("2025-01-03", "2025-11-13")
+
+
+def test_a_pair_with_an_undated_visit_has_no_first_or_last_like_sparql(store):
+    rows = shortcut_pairs(store)
+    undated = [r for r in rows if r[0].value == "Kabupaten Banyuwangi"]  # article 7's pair
+    assert len(undated) == 1 and undated[0][2].value == "2"
+    assert undated[0][3] is None and undated[0][4] is None
+    assert all(r[3] is not None for r in rows if r is not undated[0])
+
+
+def test_the_table_follows_ingests_that_add_change_and_retract_visits(store, tmp_path):
+    folder = tmp_path / "articles"
+    steps = [
+        [(3, [("Pemkot Jambi", "Pemkot Malang", "2026-02-01")])],  # host and date change
+        [(1, []), (20, [("Pemkot Serang", "Pemkot Jambi", "2026-03-03"),
+                        ("Pemkot Malang", "Pemkot Serang", None)])],  # retract, add two
+        [(7, [("Pemkot Serang", "Pemkot Malang", "2025-08-10")])],  # now dated
+        [(20, [("Pemkot Serang", "Pemkot Jambi", "2026-03-03")])],  # one of two retracted
+    ]
+    for step in steps:
+        for n, visits in step:
+            article(folder, n, visits)
+        assert ingest([folder], store=store).ok
+        assert_table_exact(store)
+
+
+def test_a_hand_edit_of_the_turtle_file_is_seen_through_the_table(store):
+    text = store.read_text(encoding="utf-8")
+    assert '"Kota Jambi"' in text
+    store.write_text(text.replace('"Kota Jambi"', '"Kota Jambi (edited)"'), encoding="utf-8")
+    rows = shortcut_pairs(store)
+    assert any(r[0].value == "Kota Jambi (edited)" for r in rows)
+    assert rows == sparql_pairs(store)
+    assert_table_exact(store)
+
+
+def test_without_a_table_the_preset_runs_its_sparql(store):
+    expected = shortcut_pairs(store)
+    snapshot = Index(store).fresh_snapshot()
+    (snapshot / FILE_NAME).unlink()
+    result = run_preset("pairs", store=store)
+    assert result.results_format == ox.QueryResultsFormat.JSON
+    assert result.rows == expected
+
+
+def test_a_corrupt_table_is_not_used(store):
+    snapshot = Index(store).fresh_snapshot()
+    path = snapshot / FILE_NAME
+    path.write_text(path.read_text(encoding="utf-8") + "garbage line\n", encoding="utf-8")
+    assert VisitTable.load(snapshot) is None
+    assert run_preset("pairs", store=store).results_format == ox.QueryResultsFormat.JSON
+
+
+def edges(net) -> dict:
+    return {(a, b): d for a, b, d in net.edges(data=True)}
+
+
+FILTERS = [
+    NetworkFilter(),
+    NetworkFilter(since=__import__("datetime").date(2025, 4, 1)),
+    NetworkFilter(until=__import__("datetime").date(2025, 6, 30), min_visits=1),
+    NetworkFilter(topics=("pengelolaan sampah",)),
+    NetworkFilter(region_types=("kota",)),
+    NetworkFilter(around="Kota Malang", min_visits=2),
+]
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=lambda f: ";".join(f.describe()) or "all")
+def test_the_network_from_the_table_equals_the_network_from_the_graph(store, flt):
+    graph = open_graph(store)
+    table = Index(store).snapshot_table()
+    assert table is not None and table.simple()
+    fast = network_from_graph(graph, flt, table=table)
+    slow = network_from_graph(graph, flt)
+    assert edges(fast) == edges(slow)
+    assert dict(fast.nodes(data=True)) == dict(slow.nodes(data=True))
+    assert fast.graph == slow.graph
+    assert fast.number_of_edges() > 0
+
+
+def test_tip_visits_read_people_and_sources_of_the_latest_visits_only(store):
+    graph = open_graph(store)
+    full = edges(network_from_graph(graph))
+    tips = edges(network_from_graph(graph, tip_visits=1))
+    assert full.keys() == tips.keys()
+    for key, data in tips.items():
+        latest, *older = data["visits"]
+        assert latest == full[key]["visits"][0]
+        assert all(not v["leaders"] and not v["sources"] for v in older)
+        assert [v["topics"] for v in data["visits"]] == [v["topics"] for v in full[key]["visits"]]
+    assert any(len(d["visits"]) > 1 for d in tips.values())
+
+
+@pytest.mark.parametrize("term, value", [
+    ("<https://w3id.org/kgraph/id/region/35.73>", "https://w3id.org/kgraph/id/region/35.73"),
+    ('"Kota Malang"', "Kota Malang"),
+    ('"say \\"hi\\"\\tand\\\\go"@id', 'say "hi"\tand\\go'),
+    ('"caf\\u00E9 \\U0001F600"', "café 😀"),
+    ('"2025-01-03"^^<http://www.w3.org/2001/XMLSchema#date>', "2025-01-03"),
+    ("42", "42"),
+])
+def test_term_value_decodes_sparql_tsv_terms(term, value):
+    assert term_value(term) == value
+
+
+def test_term_value_agrees_with_pyoxigraph_on_awkward_literals():
+    texts = ["tab\there", "new\nline", 'quote " and \\ backslash', "ünïcödé ✓", ""]
+    graph = ox.Store()
+    s, p = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
+    for text, lang in itertools.product(texts, (None, "id")):
+        graph.add(ox.Quad(s, p, ox.Literal(text, language=lang)))
+    data = graph.query("SELECT ?o WHERE { ?s ?p ?o }").serialize(
+        format=ox.QueryResultsFormat.TSV).decode("utf-8")
+    decoded = sorted(term_value(line) for line in data.split("\n")[1:] if line)
+    assert decoded == sorted(t for t in texts for _ in range(2))
