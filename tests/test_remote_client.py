@@ -365,10 +365,13 @@ def test_a_dropped_connection_is_retried_when_idempotent(fake):
 
 def test_a_broken_download_starts_again(fake):
     nt = {"Content-Type": "application/n-triples"}
-    server = fake((200, {**nt, "Content-Length": str(len(NT) + 500)}, NT), (200, nt, NT))
+    body = NT * 2000  # several chunks arrive before the connection breaks
+    server = fake((200, {**nt, "Content-Length": str(len(body) + 500)}, body), (200, nt, body))
     out = io.BytesIO()
-    assert client_for(server.url).graph_get(out) == len(NT)
-    assert out.getvalue() == NT
+    out.write(b"kept\n")
+    assert client_for(server.url).graph_get(out) == len(body)
+    assert out.getvalue() == b"kept\n" + body
+    assert len(server.requests) == 2
     assert server.requests[0]["path"] == "/store?default"
 
 
