@@ -98,14 +98,12 @@ class _Vocabulary:
     def __init__(self, base: str, terms: frozenset[str]) -> None:
         self._base = base
         self._terms = terms
-        self._cache: dict[str, NamedNode] = {}
 
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_") or name not in self._terms:
             raise AttributeError(f"{name!r} is not a term of {self._base}")
-        node = self._cache.get(name)
-        if node is None:
-            node = self._cache[name] = NamedNode(self._base + name)
+        node = NamedNode(self._base + name)
+        setattr(self, name, node)  # later lookups find it without calling __getattr__
         return node
 
 
@@ -121,7 +119,9 @@ class _Open:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_"):
             raise AttributeError(name)
-        return NamedNode(self._base + name)
+        node = NamedNode(self._base + name)
+        setattr(self, name, node)  # later lookups find it without calling __getattr__
+        return node
 
 
 RDF = _Open(RDF_NS)

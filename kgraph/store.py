@@ -231,9 +231,8 @@ class TurtleStore:
             _remove_leftovers(index)
             try:
                 canonical = index.canonical()
-                # The visit table of the snapshot the primary matches, to update below.
-                table = VisitTable.load(index.folder / str(index.read_stamp().get("snapshot"))) \
-                    if index.primary_matches() else None
+                # The snapshot the primary matches: its visit table is updated below.
+                matched = index.read_stamp().get("snapshot") if index.primary_matches() else None
                 graph = index.open_primary()
                 count = index.count(graph)
                 stamp = index.read_stamp()
@@ -257,8 +256,9 @@ class TurtleStore:
                     if changed or not self.path.exists():
                         canonical = self._write(graph, changed if canonical else None)
                         editor.saved = True
+                    table = VisitTable.load(index.folder / str(matched)) if matched else None
                     if table is not None:
-                        table.update(graph, editor.changed)
+                        table.update(graph, editor.table_subjects)
                     index.publish(graph, canonical=canonical, triples=len(editor), table=table)
                 except OSError as exc:
                     raise _write_error(self.path, exc) from None
@@ -361,6 +361,10 @@ def _patch(old: bytes, changed: set, graph: ox.Store, w: TurtleWriter) -> Iterat
     yield old[position:]
 
 
+#: What the visit table of the index (kgraph.views) is made of.
+_TABLE_PREDICATES = frozenset({KG.visitor, KG.hostedBy, KG.date, KG.region})
+
+
 class GraphEditor:
     """Replaces what articles said, keeping derived triples and references consistent.
 
@@ -382,6 +386,8 @@ class GraphEditor:
         self._visits: set = set()
         self._people: set = set()
         self._orphans: set = set()
+        #: Subjects whose triples the index's visit table reads (kgraph.views) changed.
+        self.table_subjects: set = set()
 
     def __len__(self) -> int:
         """Triples in the graph (as counted when it was opened, plus the net change)."""
@@ -391,11 +397,13 @@ class GraphEditor:
         return self._count + len(self._added) - len(self._removed)
 
     def _overflow(self) -> None:
-        """Stop remembering triples: keep their subjects, recount at the end."""
+        """Stop remembering triples: keep their subjects, and count the net change (every
+        addition and removal is of a triple that was absent or present)."""
         if self._touched is None and len(self._added) + len(self._removed) > self.TRACK_LIMIT:
             self._touched = {q.subject for q in self._added} | {q.subject for q in self._removed}
+            if self._count is not None:
+                self._count += len(self._added) - len(self._removed)
             self._added, self._removed = set(), set()
-            self._count = None
 
     # ------------------------------------------------------------------ helpers
 
@@ -408,8 +416,12 @@ class GraphEditor:
         return {q.subject for q in self._added} | {q.subject for q in self._removed}
 
     def _note_added(self, quad: ox.Quad) -> None:
+        if quad.predicate in _TABLE_PREDICATES:
+            self.table_subjects.add(quad.subject)
         if self._touched is not None:
             self._touched.add(quad.subject)
+            if self._count is not None:
+                self._count += 1
         elif quad in self._removed:
             self._removed.discard(quad)
         else:
@@ -423,8 +435,12 @@ class GraphEditor:
 
     def _remove(self, quad: ox.Quad) -> None:
         self.graph.remove(quad)
+        if quad.predicate in _TABLE_PREDICATES:
+            self.table_subjects.add(quad.subject)
         if self._touched is not None:
             self._touched.add(quad.subject)
+            if self._count is not None:
+                self._count -= 1
         elif quad in self._added:
             self._added.discard(quad)
         else:

@@ -145,7 +145,8 @@ class VisitTable:
         return table
 
     def update(self, graph: Any, changed: Iterable[Any]) -> None:
-        """Re-read what ``changed`` subjects (any kind of node) now contribute."""
+        """Re-read what ``changed`` subjects now contribute: at least every subject
+        whose ``kg:visitor``, ``kg:hostedBy``, ``kg:date`` or ``kg:region`` changed."""
         subjects = sorted({f"<{s.value}>" for s in changed if isinstance(s, ox.NamedNode)})
         region_of = self._regions(graph)
         governments = [s for s in subjects if s in region_of]

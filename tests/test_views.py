@@ -198,3 +198,19 @@ def test_term_value_agrees_with_pyoxigraph_on_awkward_literals():
         format=ox.QueryResultsFormat.TSV).decode("utf-8")
     decoded = sorted(term_value(line) for line in data.split("\n")[1:] if line)
     assert decoded == sorted(t for t in texts for _ in range(2))
+
+
+def test_large_edits_that_stop_tracking_triples_keep_the_count_and_the_table(
+        store, tmp_path, monkeypatch):
+    from kgraph.index import count_triples
+    from kgraph.store import GraphEditor
+
+    monkeypatch.setattr(GraphEditor, "TRACK_LIMIT", 20)  # overflow after a few triples
+    folder = tmp_path / "articles"
+    for n in range(30, 40):
+        article(folder, n, [("Pemkot Malang", "Pemkot Jambi", f"2026-04-{n - 20:02d}")])
+    article(folder, 1, [])  # and a retraction
+    report = ingest([folder], store=store)
+    assert report.ok
+    assert report.triples_after == count_triples(open_graph(store))
+    assert_table_exact(store)
