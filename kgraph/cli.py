@@ -9,9 +9,8 @@ import click
 from . import __version__
 from .articles import DEFAULT_MAX_BYTES, iter_article_paths
 from .errors import KGraphError
-from .options import store_option
-from .options import RegistryChoice, output_option
-from .options import network_filter_options
+from .options import RegistryChoice, network_filter_options, output_option, store_options
+from .sync_cli import pull_command, push_command
 
 #: Progress bars appear on a terminal from this many files on.
 PROGRESS_MIN_FILES = 20
@@ -38,7 +37,7 @@ def _fail(exc: KGraphError) -> click.ClickException:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@store_option
+@store_options
 @click.option(
     "--max-size",
     type=click.IntRange(min=1),
@@ -95,7 +94,7 @@ def ingest(paths: tuple[str, ...], store: str, max_size: int, follow_symlinks: b
 
 
 @cli.command()
-@store_option
+@store_options
 @click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line.")
 def validate(store: str, quiet: bool) -> None:
     """Check the store against the SHACL shapes of the ontology.
@@ -162,7 +161,7 @@ def _emit(chunks, output: str) -> None:  # type: ignore[no-untyped-def]
 @click.option("--allow-service", is_flag=True,
               help="Allow SERVICE, which sends (part of) the query to other endpoints.")
 @output_option("Write the results to FILE (atomically) instead of standard output.")
-@store_option
+@store_options
 def query(sparql: str | None, query_file: str | None, preset: str | None, list_presets: bool,
           params: tuple[str, ...], fmt: str | None, full: bool, timeout: float,
           allow_service: bool, output: str, store: str) -> None:
@@ -232,7 +231,7 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
                    "network) or csv (the visits preset) [default: from the -o extension, "
                    "else ttl].")
 @output_option("Write to FILE (atomically) instead of standard output.")
-@store_option
+@store_options
 def export(fmt: str | None, output: str, store: str) -> None:
     """Export the whole store as RDF, as a visit network, or as a table of visits.
 
@@ -281,7 +280,7 @@ def _network_filters(topics, since, until, region_types, min_visits, around) -> 
               default="kgraph.html", show_default=True,
               help="Write the page to FILE (atomically); - for standard output.")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
-@store_option
+@store_options
 def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  # type: ignore[no-untyped-def]
         min_visits: int, around: str | None, layout: str, color_by: str, max_edges: int,
         title: str, output: str, open_page: bool, store: str) -> None:
@@ -325,7 +324,7 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
               show_default=True, help="A readable table or JSON.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="Entries in each ranked list.")
-@store_option
+@store_options
 def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  # type: ignore[no-untyped-def]
           min_visits: int, around: str | None, fmt: str, top: int, store: str) -> None:
     """Figures of the visit network: regions, visits, pairs, agreements, the most
@@ -433,6 +432,10 @@ def evaluate(gold: tuple[str, ...], verbose: bool) -> None:
     for name in report.skipped:
         click.echo(f"note: {name}: raw article (no visits key), skipped", err=True)
     click.echo("\n".join(report.lines(verbose=verbose)))
+
+
+cli.add_command(push_command)
+cli.add_command(pull_command)
 
 
 def main() -> None:

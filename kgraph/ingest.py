@@ -4,14 +4,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from .articles import DEFAULT_MAX_BYTES, Article, iter_article_paths, read_article
 from .errors import ArticleError
 from .gazetteer import Gazetteer
 from .mapping import Mapper
-from .store import DEFAULT_STORE, TurtleStore
+from .store import DEFAULT_STORE, TurtleStore, remote_endpoint
 from .topics import default_scheme
+
+if TYPE_CHECKING:
+    from .remote import Endpoint
+    from .remote_graph import RemoteStore
 
 
 #: Articles written to the index in one transaction.
@@ -22,7 +26,7 @@ BATCH_SIZE = 1000
 class IngestReport:
     """What an ingest did. ``failed`` holds one line per file that was skipped."""
 
-    store: Path
+    store: "Path | Endpoint"
     articles: int = 0
     visits: int = 0
     triples_before: int = 0
@@ -78,12 +82,13 @@ def ingest(
     are stored. Raises :class:`~kgraph.errors.StoreError` when the store itself cannot be
     read, locked or written (then nothing is written).
     """
-    report = IngestReport(store=Path(store))
+    endpoint = remote_endpoint(store)
+    report = IngestReport(store=endpoint if endpoint is not None else Path(store))
     mapper = Mapper(Gazetteer.default(), default_scheme())
     files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))
     seen: dict[str, str] = {}
     batch: list = []
-    with TurtleStore(store).edit() as editor:
+    with _open_store(store, endpoint).edit() as editor:
         report.triples_before = len(editor)
         for name in files:
             if on_file is not None:
@@ -114,6 +119,17 @@ def ingest(
     report.triples_after = len(editor)  # after the edit: derived triples included
     report.written = editor.saved
     return report
+
+
+def _open_store(store: "str | os.PathLike[str] | Endpoint",
+                endpoint: "Endpoint | None") -> "TurtleStore | RemoteStore":
+    """The Turtle file, or the SPARQL server whose updates replace each batch of
+    articles atomically (see :mod:`kgraph.remote_graph`)."""
+    if endpoint is None:
+        return TurtleStore(store)  # type: ignore[arg-type]
+    from .remote_graph import RemoteStore
+
+    return RemoteStore(endpoint)
 
 
 def _extract_into(article: Article) -> None:

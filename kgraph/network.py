@@ -186,7 +186,7 @@ def build_network(
     :class:`~kgraph.errors.KGraphError` for an unknown topic, region type or region.
     """
     from .index import Index
-    from .store import open_graph
+    from .store import open_graph, remote_endpoint
 
     flt = NetworkFilter(
         topics=tuple(topics), since=_as_date(since, "since"), until=_as_date(until, "until"),
@@ -205,7 +205,7 @@ def build_network(
         if name not in DETAILS:
             raise KGraphError(f"unknown detail {name!r}; expected some of {', '.join(DETAILS)}")
     graph = open_graph(store)
-    table = Index(store).snapshot_table()
+    table = Index(store).snapshot_table() if remote_endpoint(store) is None else None
     return network_from_graph(graph, flt, max_edges=max_edges, details=wanted, table=table,
                               tip_visits=tip_visits)
 
@@ -349,7 +349,7 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
     totals = {"regions": len(set(made) | set(received)), "pairs": len(pairs),
               "visits": sum(made.values())}
 
-    kept = list(pairs)
+    kept = sorted(pairs)  # the same order whichever way the visits were read
     if max_edges and len(kept) > max_edges:
         kept.sort(key=lambda k: (-len(pairs[k]), regions.get(k[0], {}).get("label", ""),
                                  regions.get(k[1], {}).get("label", "")))

@@ -1,6 +1,8 @@
 """Click options shared by several commands, defined once."""
 from __future__ import annotations
 
+import functools
+
 import click
 
 from .store import DEFAULT_STORE
@@ -15,6 +17,65 @@ store_option = click.option(
     show_envvar=True,
     help="The Turtle file that holds the graph.",
 )
+
+
+def endpoint_options(command):  # type: ignore[no-untyped-def]
+    """``--query-endpoint``, ``--update-endpoint``, ``--graph-store-endpoint``."""
+    options = [
+        click.option("--query-endpoint", metavar="URL|PATH",
+                     help="SPARQL query endpoint, absolute or relative to the server URL "
+                          "[default: /query; env KGRAPH_QUERY_ENDPOINT]."),
+        click.option("--update-endpoint", metavar="URL|PATH",
+                     help="SPARQL update endpoint [default: /update; env "
+                          "KGRAPH_UPDATE_ENDPOINT]."),
+        click.option("--graph-store-endpoint", metavar="URL|PATH",
+                     help="Graph Store Protocol endpoint [default: /store; env "
+                          "KGRAPH_GRAPH_STORE_ENDPOINT]."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def store_options(command):  # type: ignore[no-untyped-def]
+    """``--store FILE|URL`` and the endpoint overrides: the command receives ``store`` as
+    a path, or as a :class:`~kgraph.remote.Endpoint` when it names a SPARQL server."""
+
+    @functools.wraps(command)
+    def run(*args, query_endpoint, update_endpoint, graph_store_endpoint, store,
+            **kwargs):  # type: ignore[no-untyped-def]
+        from .errors import KGraphError
+        from .store import remote_endpoint
+
+        overrides = (query_endpoint, update_endpoint, graph_store_endpoint)
+        try:
+            endpoint = remote_endpoint(store)
+            if endpoint is not None and any(overrides):
+                from .remote import Endpoint
+
+                endpoint = Endpoint.resolve(endpoint.url, query=query_endpoint,
+                                            update=update_endpoint,
+                                            graph_store=graph_store_endpoint)
+        except KGraphError as exc:
+            hint = f" ({exc.hint})" if exc.hint else ""
+            raise click.BadParameter(exc.message + hint, param_hint="'--store'") from None
+        if endpoint is None and any(overrides):
+            raise click.UsageError("--query-endpoint, --update-endpoint and "
+                                   "--graph-store-endpoint need a --store that is a server URL")
+        return command(*args, store=endpoint if endpoint is not None else store, **kwargs)
+
+    run = endpoint_options(run)
+    return click.option(
+        "--store",
+        "-s",
+        default=DEFAULT_STORE,
+        show_default=True,
+        envvar="KGRAPH_STORE",
+        show_envvar=True,
+        metavar="FILE|URL",
+        help="The Turtle file that holds the graph, or the URL of a SPARQL 1.1 server "
+             "(credentials from KGRAPH_USER/KGRAPH_PASSWORD or ~/.netrc).",
+    )(run)
 
 
 class RegistryChoice(click.Choice):

@@ -23,15 +23,18 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Mapping, Union
+from typing import TYPE_CHECKING, Callable, Mapping, Union
 
 import pyoxigraph as ox
 
 from .errors import KGraphError
 from .namespace import DATA_PREFIXES, PREFIXES
 from .index import Index
-from .store import DEFAULT_STORE, open_graph
+from .store import DEFAULT_STORE, open_graph, remote_endpoint
 from .turtle import TurtleWriter
+
+if TYPE_CHECKING:
+    from .remote import Endpoint
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
 
@@ -478,7 +481,7 @@ def query(
     """
     check_safe(sparql, allow_service=allow_service)
     declared = declared_params(sparql)
-    args = (os.fspath(store), sparql, dict(params or {}), declared, False)
+    args = (_store_arg(store), sparql, dict(params or {}), declared, False)
     if timeout is None or timeout <= 0:
         kind, data = _execute(*args)
     else:
@@ -492,10 +495,10 @@ def run_preset(name: str, *, store: str | os.PathLike[str] = DEFAULT_STORE,
     """Run the preset ``name`` (see :func:`presets`); its parameters are checked strictly."""
     p = preset(name)
     if name in _SHORTCUTS and not params:
-        data = _SHORTCUTS[name](os.fspath(store))
+        data = _SHORTCUTS[name](_store_arg(store))
         if data is not None:
             return QueryResult("select", data, results_format=ox.QueryResultsFormat.TSV)
-    args = (os.fspath(store), p.text, dict(params or {}), p.params, True)
+    args = (_store_arg(store), p.text, dict(params or {}), p.params, True)
     if timeout is None or timeout <= 0:
         kind, data = _execute(*args)
     else:
@@ -503,11 +506,18 @@ def run_preset(name: str, *, store: str | os.PathLike[str] = DEFAULT_STORE,
     return QueryResult(kind, data)
 
 
+def _store_arg(store: "str | os.PathLike[str] | Endpoint") -> "str | Endpoint":
+    """``store`` as a picklable argument (for a child process): a path or a server."""
+    return store if remote_endpoint(store) is not None else os.fspath(store)
+
+
 def _pairs_from_table(store: str) -> bytes | None:
     """The ``pairs`` preset's result (as SPARQL TSV results) read from the index's visit table (a fraction of a
     second at 100k visits, where the SPARQL takes seconds); ``None`` when there is no
     table to read (then the preset's SPARQL runs). tests/test_views.py checks both give
     the same rows."""
+    if remote_endpoint(store) is not None:
+        return None  # a server has no visit table
     open_graph(store)  # brings the index up to date with the Turtle file
     table = Index(store).snapshot_table()
     rows = table.pairs_rows() if table is not None else None

@@ -60,8 +60,9 @@ class RemoteError(StoreError):
     """
 
     def __init__(self, message: str, *, url: str | None = None, status: int | None = None,
-                 hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
+                 hint: str | None = None, file: str | None = None,
+                 field: str | None = None) -> None:
+        super().__init__(message, hint=hint, file=file, field=field)
         self.url = url
         self.status = status
 
@@ -115,6 +116,9 @@ class Endpoint:
     query: str
     update: str
     graph_store: str
+
+    def __str__(self) -> str:
+        return self.url
 
     @classmethod
     def resolve(cls, url: str, *, query: str | None = None, update: str | None = None,
@@ -283,7 +287,7 @@ class Client:
     """
 
     def __init__(self, endpoint: Endpoint, *, timeout: float = 60.0, retries: int = 4,
-                 backoff: float = 0.5) -> None:
+                 backoff: float = 0.25) -> None:
         self.endpoint = endpoint
         self.timeout = timeout
         self.retries = max(0, retries)

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Generator, Iterable, Iterator
+from typing import TYPE_CHECKING, Generator, Iterable, Iterator
 
 import pyoxigraph as ox
 from filelock import FileLock, Timeout
@@ -26,6 +26,10 @@ from .mapping import ArticleGraph
 from .namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
 from .index import Index, count_triples
 from .views import VisitTable
+
+if TYPE_CHECKING:
+    from .remote import Endpoint
+    from .remote_graph import RemoteGraph
 from .turtle import TurtleWriter, subject_key
 
 DEFAULT_STORE = "kgraph.ttl"
@@ -65,12 +69,40 @@ def _missing(path: Path) -> StoreError:
     return StoreError(f"no store at {path} — run kgraph ingest first")
 
 
-def load_graph(path: str | os.PathLike[str], *, missing_ok: bool = False) -> ox.Store:
-    """Parse the Turtle store at ``path`` into a new in-memory pyoxigraph store.
+def remote_endpoint(store: object) -> "Endpoint | None":
+    """The SPARQL server ``store`` names (an :class:`~kgraph.remote.Endpoint`, or an
+    ``http(s)://`` URL), or ``None`` when it is a Turtle file."""
+    if isinstance(store, (str, os.PathLike)):
+        text = os.fspath(store)
+        if not (isinstance(text, str) and text[:8].lower().startswith(("http://", "https://"))):
+            return None
+    from .remote import Endpoint  # imported only for servers: kgraph starts faster
+
+    if isinstance(store, Endpoint):
+        return store
+    return Endpoint.resolve(text) if isinstance(store, (str, os.PathLike)) else None
+
+
+def _remote_graph(endpoint: "Endpoint") -> "RemoteGraph":
+    from .remote import Client
+    from .remote_graph import RemoteGraph
+
+    return RemoteGraph(Client(endpoint))
+
+
+def load_graph(path: "str | os.PathLike[str] | Endpoint", *,
+               missing_ok: bool = False) -> ox.Store:
+    """Parse the Turtle store at ``path`` (or download the default graph of a SPARQL
+    server) into a new in-memory pyoxigraph store.
 
     Raises :class:`StoreError` when it is missing (unless ``missing_ok``) or invalid.
     """
     graph = ox.Store()
+    endpoint = remote_endpoint(path)
+    if endpoint is not None:
+        graph.bulk_load(_remote_graph(endpoint).dump(format=ox.RdfFormat.N_TRIPLES),
+                        format=ox.RdfFormat.N_TRIPLES)
+        return graph
     p = Path(path)
     if not p.exists():
         if missing_ok:
@@ -82,7 +114,7 @@ def load_graph(path: str | os.PathLike[str], *, missing_ok: bool = False) -> ox.
     return graph
 
 
-def open_graph(path: str | os.PathLike[str]) -> ox.Store:
+def open_graph(path: "str | os.PathLike[str] | Endpoint") -> ox.Store:
     """The store's graph for reading (queries, visualisation, statistics).
 
     It comes from the store's index when the index matches the Turtle file (opening it
@@ -90,7 +122,13 @@ def open_graph(path: str | os.PathLike[str]) -> ox.Store:
     and where no index can be written the Turtle file is parsed into memory. Callers must
     not modify the result. Raises :class:`StoreError` when the store is missing
     (``no store at kgraph.ttl — run kgraph ingest first``) or invalid.
+
+    For a SPARQL server, the result is a :class:`~kgraph.remote_graph.RemoteGraph`: it
+    answers the same calls through the SPARQL 1.1 Protocol.
     """
+    endpoint = remote_endpoint(path)
+    if endpoint is not None:
+        return _remote_graph(endpoint)  # type: ignore[return-value]
     p = Path(path)
     if not p.exists():
         raise _missing(p)

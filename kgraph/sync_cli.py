@@ -8,25 +8,7 @@ from typing import Callable
 import click
 
 from .errors import KGraphError
-from .options import store_option
-
-
-def endpoint_options(command):  # type: ignore[no-untyped-def]
-    """``--query-endpoint``, ``--update-endpoint``, ``--graph-store-endpoint``."""
-    options = [
-        click.option("--query-endpoint", metavar="URL|PATH",
-                     help="SPARQL query endpoint, absolute or relative to the server URL "
-                          "[default: /query; env KGRAPH_QUERY_ENDPOINT]."),
-        click.option("--update-endpoint", metavar="URL|PATH",
-                     help="SPARQL update endpoint [default: /update; env "
-                          "KGRAPH_UPDATE_ENDPOINT]."),
-        click.option("--graph-store-endpoint", metavar="URL|PATH",
-                     help="Graph Store Protocol endpoint [default: /store; env "
-                          "KGRAPH_GRAPH_STORE_ENDPOINT]."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+from .options import endpoint_options, store_option
 
 
 def _client(url: str, store: str, query: str | None, update: str | None,

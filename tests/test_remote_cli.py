@@ -1,0 +1,155 @@
+"""The whole command-line path against a real Oxigraph server equals the Turtle file's.
+
+``kgraph ingest → query → viz → stats → export → validate`` run with ``--store URL``
+(a server started by the ``oxigraph_server`` fixture) and with ``--store FILE`` on the
+same articles must give the same graph and the same answers.
+"""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from kgraph import remote_graph
+from kgraph.cli import cli
+from kgraph.network import build_network
+from kgraph.query import presets
+
+from conftest import EXAMPLES
+from tests.helpers.oxserver import OxigraphServer
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+
+
+@pytest.fixture
+def both(oxigraph_server, tmp_path, monkeypatch):
+    """(server URL, local store) holding the examples, both ingested by the CLI."""
+    monkeypatch.delenv("KGRAPH_STORE", raising=False)
+    local = str(tmp_path / "kgraph.ttl")
+    url = oxigraph_server.url
+    for store in (local, url):
+        result = run("ingest", "--store", store, str(EXAMPLES))
+        assert result.exit_code == 0, result.output
+    return url, local
+
+
+def test_ingest_reports_the_server(oxigraph_server, monkeypatch):
+    monkeypatch.delenv("KGRAPH_STORE", raising=False)
+    result = run("ingest", "--store", oxigraph_server.url, str(EXAMPLES))
+    assert result.exit_code == 0
+    assert f"→ {oxigraph_server.url}" in result.output
+    again = run("ingest", "--store", oxigraph_server.url, str(EXAMPLES))
+    assert "(+0)" in again.output
+
+
+def test_the_server_holds_the_same_graph_as_the_file(both):
+    url, local = both
+    remote_nt = run("export", "--store", url, "--format", "nt").stdout_bytes
+    local_nt = run("export", "--store", local, "--format", "nt").stdout_bytes
+    assert remote_nt == local_nt  # sorted N-Triples: equal graphs (no blank nodes)
+    assert remote_nt.count(b"\n") > 900
+
+
+@pytest.mark.parametrize("name", sorted(presets()))
+def test_every_preset_gives_the_same_rows(both, name):
+    url, local = both
+    extra = ["--param", "region=Kota Malang"] if name == "region" else []
+    outputs = [run("query", "--store", store, "--preset", name, "--format", "csv", *extra)
+               for store in (url, local)]
+    assert outputs[0].exit_code == 0, outputs[0].output
+    assert outputs[0].stdout == outputs[1].stdout
+    assert outputs[0].stdout.count("\n") > 1
+
+
+def test_sparql_with_every_output_format(both):
+    url, local = both
+    text = "SELECT ?v ?date WHERE { ?v a kg:Visit ; kg:date ?date } ORDER BY ?date ?v"
+    for fmt in ("table", "csv", "tsv", "json"):
+        a = run("query", "--store", url, "--format", fmt, text)
+        b = run("query", "--store", local, "--format", fmt, text)
+        assert a.exit_code == 0 and a.stdout == b.stdout
+
+
+def test_viz_stats_and_network_are_the_same(both, tmp_path):
+    url, local = both
+    assert list(build_network(url).edges(data=True)) == \
+        list(build_network(local).edges(data=True))
+    pages = []
+    for store in (url, local):
+        page = tmp_path / f"graph-{len(pages)}.html"
+        result = run("viz", "--store", store, "-o", str(page))
+        assert result.exit_code == 0, result.output
+        pages.append(page.read_text(encoding="utf-8"))
+    assert "Kota Malang" in pages[0]
+    assert pages[0] == pages[1]
+    assert run("stats", "--store", url).stdout == run("stats", "--store", local).stdout
+    assert run("export", "--store", url, "--format", "csv").stdout == \
+        run("export", "--store", local, "--format", "csv").stdout
+
+
+def test_validate_and_the_store_from_the_environment(both):
+    url, _local = both
+    result = run("validate", env={"KGRAPH_STORE": url})
+    assert result.exit_code == 0
+    assert url in result.output and "conforms" in result.output
+
+
+def test_endpoint_overrides_name_other_paths(both):
+    url, _local = both
+    result = run("query", "--store", url, "--query-endpoint", "/no-such-endpoint", "ASK {}")
+    assert result.exit_code == 1
+    assert f"{url}/no-such-endpoint" in result.output  # the error names it
+    good = run("query", "--store", url, "--query-endpoint", f"{url}/query", "ASK { ?s ?p ?o }")
+    assert good.exit_code == 0 and "true" in good.output
+
+
+def test_credentials_in_the_url_are_refused():
+    result = run("query", "--store", "http://me:secret@127.0.0.1:9/", "ASK {}")
+    assert result.exit_code == 2
+    assert "secret" not in result.output and "KGRAPH_USER" in result.output
+
+
+def test_an_unreachable_server_is_one_line_naming_it(monkeypatch):
+    from tests.helpers.oxserver import free_port
+
+    monkeypatch.setattr("kgraph.remote.Client.__init__.__defaults__", (60.0, 1, 0.01))
+    url = f"http://127.0.0.1:{free_port()}"
+    result = run("query", "--store", url, "--timeout", "0", "--preset", "pairs")
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert f"cannot reach {url}/query" in result.output
+
+
+def test_a_server_killed_mid_ingest_fails_clearly_and_a_rerun_completes(tmp_path, monkeypatch):
+    monkeypatch.delenv("KGRAPH_STORE", raising=False)
+    monkeypatch.setattr(remote_graph, "COMMIT_SIZE", 4)
+    monkeypatch.setattr("kgraph.remote.Client.__init__.__defaults__", (60.0, 1, 0.01))
+    server = OxigraphServer(tmp_path / "db").start()
+    commits = []
+    real_commit = remote_graph.RemoteEditor.commit
+
+    def commit_then_die(self):  # type: ignore[no-untyped-def]
+        real_commit(self)
+        commits.append(1)
+        if len(commits) == 1:
+            server.kill()
+
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(remote_graph.RemoteEditor, "commit", commit_then_die)
+            failed = run("ingest", "--store", server.url, str(EXAMPLES))
+        assert failed.exit_code != 0
+        assert f"cannot reach {server.url}/" in failed.output
+        assert "Traceback" not in failed.output
+        server = OxigraphServer(tmp_path / "db", port=server.port).start()
+        partial = run("export", "--store", server.url, "--format", "nt").stdout_bytes
+        rerun = run("ingest", "--store", server.url, str(EXAMPLES))
+        assert rerun.exit_code == 0, rerun.output
+        local = str(tmp_path / "kgraph.ttl")
+        run("ingest", "--store", local, str(EXAMPLES))
+        complete = run("export", "--store", server.url, "--format", "nt").stdout_bytes
+        assert complete == run("export", "--store", local, "--format", "nt").stdout_bytes
+        assert 0 < len(partial) < len(complete)  # the first batch, whole, and no more
+    finally:
+        server.stop()
