@@ -204,8 +204,12 @@ def build_network(
     for name in wanted:
         if name not in DETAILS:
             raise KGraphError(f"unknown detail {name!r}; expected some of {', '.join(DETAILS)}")
+    index = Index(store) if remote_endpoint(store) is None else None
+    before = index.fresh_snapshot() if index is not None else None
+    table = index.snapshot_table() if index is not None and before is not None else None
     graph = open_graph(store)
-    table = Index(store).snapshot_table() if remote_endpoint(store) is None else None
+    if index is not None and index.fresh_snapshot() != before:
+        table = None  # a writer published meanwhile: the table may not be the graph's
     return network_from_graph(graph, flt, max_edges=max_edges, details=wanted, table=table,
                               tip_visits=tip_visits)
 

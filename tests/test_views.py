@@ -214,3 +214,18 @@ def test_large_edits_that_stop_tracking_triples_keep_the_count_and_the_table(
     assert report.ok
     assert report.triples_after == count_triples(open_graph(store))
     assert_table_exact(store)
+
+
+def test_build_network_reads_the_table_of_a_fresh_index(store, monkeypatch):
+    from kgraph import network
+
+    expected = edges(network.build_network(store))
+
+    def not_called(*_args):  # type: ignore[no-untyped-def]
+        raise AssertionError("read every visit from the graph")
+
+    monkeypatch.setattr(network, "_pairs_from_graph", not_called)
+    assert edges(network.build_network(store)) == expected
+    store.write_text(store.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # stale
+    with pytest.raises(AssertionError, match="every visit"):
+        network.build_network(store)  # rebuilt meanwhile: the graph is read, not the table
