@@ -200,12 +200,20 @@ class Index:
 
     def snapshot_table(self) -> "VisitTable | None":
         """The visit table of the fresh snapshot (held under a shared lock), if any."""
-        from .views import VisitTable
+        from .views import FILE_NAME, VisitTable
 
         snapshot = self.fresh_snapshot()
         if snapshot is None or not _hold_shared(self.folder / f"{snapshot.name}.lock"):
             return None
-        return VisitTable.load(snapshot)
+        table = VisitTable.load(snapshot)
+        if table is None and snapshot.is_dir() and not (snapshot / FILE_NAME).exists():
+            # A snapshot made by an earlier kgraph: give it its table, once.
+            try:
+                table = VisitTable.compute(ox.Store.read_only(str(snapshot)))
+                table.save(snapshot)
+            except OSError:
+                pass  # a read-only folder: use the table computed, if any, this time
+        return table
 
     def open_snapshot(self) -> ox.Store | None:
         """The fresh snapshot, opened read-only under a shared lock; ``None`` if stale."""

@@ -119,10 +119,14 @@ def test_a_hand_edit_of_the_turtle_file_is_seen_through_the_table(store):
     assert_table_exact(store)
 
 
-def test_without_a_table_the_preset_runs_its_sparql(store):
+def test_without_a_table_the_preset_runs_its_sparql(store, monkeypatch):
     expected = shortcut_pairs(store)
     snapshot = Index(store).fresh_snapshot()
     (snapshot / FILE_NAME).unlink()
+    def unreadable(*_args):  # type: ignore[no-untyped-def]
+        raise OSError("the snapshot cannot be read")
+
+    monkeypatch.setattr(VisitTable, "compute", unreadable)
     result = run_preset("pairs", store=store)
     assert result.results_format == ox.QueryResultsFormat.JSON
     assert result.rows == expected
@@ -229,3 +233,12 @@ def test_build_network_reads_the_table_of_a_fresh_index(store, monkeypatch):
     store.write_text(store.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # stale
     with pytest.raises(AssertionError, match="every visit"):
         network.build_network(store)  # rebuilt meanwhile: the graph is read, not the table
+
+
+def test_a_snapshot_from_an_earlier_kgraph_gets_its_table_on_first_read(store):
+    expected = shortcut_pairs(store)
+    snapshot = Index(store).fresh_snapshot()
+    (snapshot / FILE_NAME).unlink()  # as an index made before tables existed
+    assert Index(store).snapshot_table() is not None
+    assert (snapshot / FILE_NAME).exists()
+    assert shortcut_pairs(store) == expected
