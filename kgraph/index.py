@@ -198,8 +198,9 @@ class Index:
 
     # ------------------------------------------------------------------ reading side
 
-    def snapshot_table(self) -> "VisitTable | None":
-        """The visit table of the fresh snapshot (held under a shared lock), if any."""
+    def snapshot_table(self, *, details: bool = False) -> "VisitTable | None":
+        """The visit table of the fresh snapshot (held under a shared lock), if any; with
+        ``details``, only one whose details could be read too."""
         from .views import FILE_NAME, VisitTable
 
         snapshot = self.fresh_snapshot()
@@ -213,7 +214,15 @@ class Index:
                 table.save(snapshot)
             except OSError:
                 pass  # a read-only folder: use the table computed, if any, this time
-        return table
+        if details and table is not None and table.details is None \
+                and not table.load_details(snapshot):
+            try:  # a snapshot made before tables had details: add them, once
+                table._compute_details(ox.Store.read_only(str(snapshot)))
+                table.save(snapshot)
+            except OSError:
+                pass
+        return table if not details or (table is not None and table.details is not None) \
+            else None
 
     def open_snapshot(self) -> ox.Store | None:
         """The fresh snapshot, opened read-only under a shared lock; ``None`` if stale."""

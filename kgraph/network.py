@@ -27,6 +27,8 @@ blocks when they are a minority); people and articles are read once each.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -206,7 +208,8 @@ def build_network(
             raise KGraphError(f"unknown detail {name!r}; expected some of {', '.join(DETAILS)}")
     index = Index(store) if remote_endpoint(store) is None else None
     before = index.fresh_snapshot() if index is not None else None
-    table = index.snapshot_table() if index is not None and before is not None else None
+    table = index.snapshot_table(details=True) \
+        if index is not None and before is not None else None
     graph = open_graph(store)
     if index is not None and index.fresh_snapshot() != before:
         table = None  # a writer published meanwhile: the table may not be the graph's
@@ -358,14 +361,25 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
         kept.sort(key=lambda k: (-len(pairs[k]), regions.get(k[0], {}).get("label", ""),
                                  regions.get(k[1], {}).get("label", "")))
         kept = kept[:max_edges]
-    edges = {key: pairs[key] for key in kept}
+    # (IRI, date) pairs become visits, to carry details, only for the pairs kept.
+    edges = {(a, b): [_Visit(iri, a, b, date) for iri, date in pairs[(a, b)]]
+             for a, b in kept}
     visits = {v.iri: v for vs in edges.values() for v in vs}
     # Scanning reads every visit of the store; VALUES blocks cost more per visit.
     every = 2 * len(visits) >= read
     wanted = set(details) | (set() if dated or dates_known else {"dates"})
     later = {"people", "sources"} & wanted if tip_visits else set()
+    known: list[tuple[str, int, str]] = []
+    if dates_known and table is not None and table.details is not None:
+        from .views import AGREEMENT, TOPIC, term_value
+
+        kinds = {k for name, k in (("topics", TOPIC), ("agreements", AGREEMENT)) if name in wanted}
+        wanted -= {"topics", "agreements"}
+        for iri, visit in visits.items():
+            known.extend((iri, k, term_value(x)) for k, x in
+                         table.details.get(f"<{iri}>") if k in kinds)
     if visits:
-        _add_details(graph, visits, labels, wanted - later, every=every)
+        _add_details(graph, visits, labels, wanted - later, every=every, known=known)
     if visits and later:
         latest = {v.iri: v for vs in edges.values()
                   for v in sorted(vs, key=_recency, reverse=True)[:tip_visits]}
@@ -387,19 +401,22 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
     return net
 
 
+_Dated = tuple[str, "str | None"]  # a visit's IRI and date, before it gets details
+
+
 def _recency(v: _Visit) -> tuple[bool, str, str]:
     """Sort key of a pair's visits, reversed: latest first, undated last."""
     return (v.date is not None, v.date or "", v.iri)
 
 
 def _pairs_from_graph(graph: Any, flt: NetworkFilter, labels: dict[str, str]
-                      ) -> tuple[dict[tuple[str, str], list[_Visit]], int]:
+                      ) -> tuple[dict[tuple[str, str], list[_Dated]], int]:
     """The filtered visits grouped by (visitor region, host region), read from the graph
     in one pass; and how many visits were read."""
     region_of = {g.value: r.value for g, r in _rows(graph, _Q_GOVERNMENTS)}
     where = _visit_filter(graph, flt, labels)
     dated = bool(flt.since or flt.until)
-    pairs: dict[tuple[str, str], list[_Visit]] = defaultdict(list)
+    pairs: dict[tuple[str, str], list[_Dated]] = defaultdict(list)
     seen: set[str] = set()
     for row in _rows(graph, _Q_VISITS % ("?fdate" if dated else "", where)):
         iri = row[0].value
@@ -409,17 +426,18 @@ def _pairs_from_graph(graph: Any, flt: NetworkFilter, labels: dict[str, str]
         a, b = region_of.get(row[1].value), region_of.get(row[2].value)
         if a is None or b is None:
             continue  # a government without a region: nothing to draw
-        pairs[(a, b)].append(_Visit(iri, a, b, row[3].value if dated else None))
+        pairs[(a, b)].append((iri, row[3].value if dated else None))
     return pairs, len(seen)
 
 
 def _pairs_from_table(graph: Any, table: "VisitTable", flt: NetworkFilter,
-                      labels: dict[str, str]) -> tuple[dict[tuple[str, str], list[_Visit]], int]:
+                      labels: dict[str, str]) -> tuple[dict[tuple[str, str], list[_Dated]], int]:
     """:func:`_pairs_from_graph` from the index's visit table (every visit with one
     visitor region, one host region, at most one date, which the visits carry); only a
     topic filter asks the graph, for the visits of those topics."""
     from .views import date_value
 
+    dates = {d: date_value(d) for d in {c[0][2] for c in table.visits.values()} if d}
     keep: set[str] | None = None
     if flt.topics:
         iris = _topic_iris(graph, flt.topics, labels)
@@ -430,16 +448,15 @@ def _pairs_from_table(graph: Any, table: "VisitTable", flt: NetworkFilter,
     since = flt.since.isoformat() if flt.since else None
     until = flt.until.isoformat() if flt.until else None
     dated = bool(since or until)
-    pairs: dict[tuple[str, str], list[_Visit]] = defaultdict(list)
+    pairs: dict[tuple[str, str], list[_Dated]] = defaultdict(list)
     for visit, ((a, b, d),) in table.visits.items():
         if keep is not None and visit not in keep:
             continue
-        date = date_value(d) if d else None
+        date = dates.get(d)
         if dated and (date is None or (since and date < since) or (until and date > until)):
             continue
-        a, b = a[1:-1], b[1:-1]
-        pairs[(a, b)].append(_Visit(visit[1:-1], a, b, date))
-    return pairs, len(table.visits)
+        pairs[(a, b)].append((visit[1:-1], date))
+    return {(a[1:-1], b[1:-1]): vs for (a, b), vs in pairs.items()}, len(table.visits)
 
 
 def _partners(counts: Counter[tuple[str, int]], regions: dict[str, dict[str, Any]],
@@ -447,10 +464,10 @@ def _partners(counts: Counter[tuple[str, int]], regions: dict[str, dict[str, Any
     both: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (other, direction), n in counts.items():
         both[other][direction] += n
-    ranked = sorted(both.items(), key=lambda kv: (-sum(kv[1]),
-                                                   regions.get(kv[0], {}).get("label", kv[0])))
+    ranked = heapq.nsmallest(top, both.items(), key=lambda kv: (
+        -sum(kv[1]), regions.get(kv[0], {}).get("label", kv[0])))
     return [{"region": other, "label": regions.get(other, {}).get("label", _local(other)),
-             "visited": out, "visited_by": inc} for other, (out, inc) in ranked[:top]]
+             "visited": out, "visited_by": inc} for other, (out, inc) in ranked]
 
 
 def _unknown_region(iri: str) -> dict[str, Any]:
@@ -464,6 +481,12 @@ def _detail_rows(graph: Any, query: str, visits: dict[str, "_Visit"],
     here: over twice as fast as pyoxigraph's Python objects for these many rows."""
     queries = [query % _ALL_VISITS] if every else \
         [query % block for block in _values("v", list(visits))]
+    for v, k, x in _blocks_rows(graph, queries):
+        yield v, int(k), x  # type: ignore[arg-type]
+
+
+def _blocks_rows(graph: Any, queries: list[str]) -> Iterator[list[str | None]]:
+    """The rows of several SELECTs (see :func:`_value_rows`), in order."""
     if len(queries) > 1 and isinstance(graph, ox.Store):
         # pyoxigraph releases the GIL while it evaluates: use the machine's cores.
         from concurrent.futures import ThreadPoolExecutor
@@ -473,8 +496,7 @@ def _detail_rows(graph: Any, query: str, visits: dict[str, "_Visit"],
     else:
         results = [_tsv(graph, text) for text in queries]
     for data in results:
-        for v, k, x in _tsv_values(data):
-            yield v, int(k), x  # type: ignore[arg-type]
+        yield from _tsv_values(data)
 
 
 def _tsv(graph: Any, query: str) -> bytes:
@@ -509,15 +531,16 @@ SELECT ?a ?label WHERE { %s ?a rdfs:label ?label }
 
 
 def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
-                 wanted: set[str], *, every: bool) -> None:
+                 wanted: set[str], *, every: bool,
+                 known: Iterable[tuple[str, int, str]] = ()) -> None:
     """Read the details of ``visits`` (and their dates when ``dates`` is wanted): every
-    visit of the store by scanning (``every``), else by VALUES blocks over their IRIs."""
+    visit of the store by scanning (``every``), else by VALUES blocks over their IRIs;
+    ``known`` rows (visit, kind, value), read elsewhere, are added to them."""
     branches = [b for name in ("dates", *DETAILS) if name in wanted for b in _BRANCHES[name]]
-    if not branches:
-        return
     query = "SELECT ?v ?k ?x WHERE { %s " + " UNION ".join(branches) + " }"
+    rows = _detail_rows(graph, query, visits, every) if branches else iter(())
     found: dict[int, list[tuple[_Visit, str]]] = defaultdict(list)
-    for v, k, x in _detail_rows(graph, query, visits, every):
+    for v, k, x in itertools.chain(known, rows):
         visit = visits.get(v)
         if visit is not None:
             found[k].append((visit, x))
@@ -528,12 +551,12 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
         visit.topics.append(labels.get(topic) or _local(topic))
 
     people: dict[str, dict[str, Any]] = {}
-    for block in _values("p", sorted({p for k in (2, 3) for _v, p in found[k]})):
-        for p, name, role in _value_rows(graph, _Q_PEOPLE % block):
-            person = people.setdefault(p, {
-                "name": name if name is not None else _local(p), "roles": set()})
-            if role is not None:
-                person["roles"].add(role)
+    blocks = _values("p", sorted({p for k in (2, 3) for _v, p in found[k]}))
+    for p, name, role in _blocks_rows(graph, [_Q_PEOPLE % b for b in blocks]):
+        person = people.setdefault(p, {
+            "name": name if name is not None else _local(p), "roles": set()})
+        if role is not None:
+            person["roles"].add(role)
     for k, attr in ((2, "leaders"), (3, "receivers")):
         for visit, p in found[k]:
             person = people.get(p, {"name": _local(p), "roles": set()})
@@ -548,12 +571,12 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
         visit.agreements.append(agreement_labels.get(a) or _local(a))
 
     articles: dict[str, dict[str, str]] = {}
-    for block in _values("a", sorted({a for _v, a in found[5]})):
-        for a, url, title, label in _value_rows(graph, _Q_ARTICLES % block):
-            if a not in articles:
-                text = title if title is not None else label
-                articles[a] = {"url": url if url is not None else "",
-                               "title": text if text is not None else _local(a)}
+    blocks = _values("a", sorted({a for _v, a in found[5]}))
+    for a, url, title, label in _blocks_rows(graph, [_Q_ARTICLES % b for b in blocks]):
+        if a not in articles:
+            text = title if title is not None else label
+            articles[a] = {"url": url if url is not None else "",
+                           "title": text if text is not None else _local(a)}
     for visit, a in found[5]:
         visit.sources.append(articles.get(a, {"url": "", "title": _local(a)}))
 

@@ -296,6 +296,8 @@ class TurtleStore:
                         editor.saved = True
                     table = VisitTable.load(index.folder / str(matched)) if matched else None
                     if table is not None:
+                        table.load_details(index.folder / str(matched))
+                    if table is not None:
                         table.update(graph, editor.table_subjects)
                     index.publish(graph, canonical=canonical, triples=len(editor), table=table)
                 except OSError as exc:
@@ -400,7 +402,8 @@ def _patch(old: bytes, changed: set, graph: ox.Store, w: TurtleWriter) -> Iterat
 
 
 #: What the visit table of the index (kgraph.views) is made of.
-_TABLE_PREDICATES = frozenset({KG.visitor, KG.hostedBy, KG.date, KG.region})
+_TABLE_PREDICATES = frozenset({KG.visitor, KG.hostedBy, KG.date, KG.region, KG.topic,
+                               KG.signedAgreement})
 
 
 class GraphEditor:

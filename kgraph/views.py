@@ -34,7 +34,13 @@ import pyoxigraph as ox
 from .namespace import PREFIXES
 
 FILE_NAME = "visits.tsv"
+#: The visits' topics and agreements (read by the network, not by ``--preset pairs``).
+DETAILS_FILE = "visit-details.tsv"
 _HEADER = "# kgraph visit table 1\n"
+_DETAILS_HEADER = "# kgraph visit details 2\n"
+#: Detail kinds, numbered as :mod:`kgraph.network` numbers them, and their predicates.
+TOPIC, AGREEMENT = 1, 4
+_DETAIL_PREDICATES = {TOPIC: "topic", AGREEMENT: "signedAgreement"}
 _PREFIX = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _Q_GOVERNMENTS = _PREFIX + "SELECT ?g ?r WHERE { ?g kg:region ?r }"
 _Q_LABELS = _PREFIX + ("SELECT ?r ?l WHERE { { SELECT DISTINCT ?r WHERE { ?g kg:region ?r } }"
@@ -44,6 +50,10 @@ _Q_SOME = _PREFIX + """SELECT ?v ?vg ?hg ?d WHERE {
   VALUES ?v { %s }
   ?v kg:visitor ?vg ; kg:hostedBy ?hg .
   OPTIONAL { ?v kg:date ?d }
+}"""
+_Q_DETAILS = _PREFIX + """SELECT ?v ?k ?x WHERE {
+  VALUES ?v { %s }
+  { ?v kg:topic ?x BIND(1 AS ?k) } UNION { ?v kg:signedAgreement ?x BIND(4 AS ?k) }
 }"""
 _Q_VISITS_OF = _PREFIX + """SELECT DISTINCT ?v WHERE {
   VALUES ?g { %s }
@@ -125,10 +135,12 @@ _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'"
 
 @dataclass
 class VisitTable:
-    """Visit → the (from, to, date) combinations it contributes; region → labels."""
+    """Visit → the (from, to, date) combinations it contributes; region → labels; and,
+    when loaded, visit → its (kind, topic or agreement) details."""
 
     visits: dict[str, list[Combo]] = field(default_factory=dict)
     labels: dict[str, list[str]] = field(default_factory=dict)
+    details: "Details | None" = None
 
     # ------------------------------------------------------------------ building
 
@@ -142,7 +154,16 @@ class VisitTable:
             combos = cls._combos(vgs, hosts.get(visit, ()), dates.get(visit, ()), region_of)
             if combos:
                 table.visits[visit] = combos
+        table._compute_details(graph)
         return table
+
+    def _compute_details(self, graph: Any) -> None:
+        details: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for kind, predicate in _DETAIL_PREDICATES.items():
+            for s, o in _tsv(graph, _Q_ALL % predicate):
+                if s in self.visits:  # reports have topics too
+                    details[s].append((kind, o))
+        self.details = Details(details)
 
     def update(self, graph: Any, changed: Iterable[Any]) -> None:
         """Re-read what ``changed`` subjects now contribute: at least every subject
@@ -169,6 +190,15 @@ class VisitTable:
             else:
                 self.visits.pop(visit, None)
         self.labels = self._labels(graph)
+        if self.details is None:
+            self._compute_details(graph)
+            return
+        found_details: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for block in _blocks(sorted(v for v in candidates if v in self.visits)):
+            for v, k, x in _tsv(graph, _Q_DETAILS % block):
+                found_details[v].append((int(k), x))
+        for visit in candidates:
+            self.details.set(visit, found_details.get(visit, []))
 
     @staticmethod
     def _scan(graph: Any, predicate: str) -> dict[str, list[str]]:
@@ -210,11 +240,31 @@ class VisitTable:
             lines.extend(f"V\t{visit}\t{a}\t{b}\t{d}\n" for a, b, d in self.visits[visit])
         return "".join(lines).encode("utf-8")
 
+    def dumps_details(self) -> bytes:
+        assert self.details is not None
+        return (_DETAILS_HEADER + self.details.dumps()).encode("utf-8")
+
     def save(self, folder: Path) -> None:
         """Write the table into a snapshot folder (before the snapshot is published)."""
         from .store import atomic_write
 
+        if self.details is not None:
+            atomic_write(folder / DETAILS_FILE, self.dumps_details())
         atomic_write(folder / FILE_NAME, self.dumps())
+
+    def load_details(self, folder: Path) -> bool:
+        """Read the visits' details saved beside the table; whether they could be."""
+        try:
+            text = (folder / DETAILS_FILE).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        if not text.startswith(_DETAILS_HEADER):
+            return False
+        details = Details.loads(text[len(_DETAILS_HEADER):])
+        if details is None:
+            return False
+        self.details = details
+        return True
 
     @classmethod
     def load(cls, folder: Path | None) -> "VisitTable | None":
@@ -246,8 +296,9 @@ class VisitTable:
     def simple(self) -> bool:
         """Whether every visit has one visitor region, one host region and at most one
         date, an ``xsd:date`` (what the network reader's shortcut assumes)."""
-        return all(len(c) == 1 and (not c[0][2] or date_value(c[0][2]))
-                   for c in self.visits.values())
+        if any(len(c) != 1 for c in self.visits.values()):
+            return False
+        return all(date_value(d) for d in {c[0][2] for c in self.visits.values()} if d)
 
     def pairs_rows(self) -> list[tuple[str, str, int, str, str]] | None:
         """The rows of the ``pairs`` preset (visitor label, host label, visits, first,
@@ -281,6 +332,52 @@ class VisitTable:
                     rows.append((la, lb, len(dates), first, last))
         rows.sort(key=lambda r: (-r[2], text[r[0]], text[r[1]]))
         return rows
+
+
+class Details:
+    """Visit → its (kind, term) details, kept as the text of their line until asked."""
+
+    def __init__(self, parsed: dict[str, list[tuple[int, str]]] | None = None,
+                 raw: dict[str, str] | None = None) -> None:
+        self._parsed = {v: d for v, d in (parsed or {}).items() if d}
+        self._raw = raw or {}
+
+    @classmethod
+    def loads(cls, text: str) -> "Details | None":
+        """One line a visit: ``<visit> TAB kind TAB term [TAB kind TAB term ...]``."""
+        raw: dict[str, str] = {}
+        for line in text.split("\n"):
+            if not line:
+                continue
+            visit, tab, rest = line.partition("\t")
+            if not tab or not visit.startswith("<") or rest.count("\t") % 2 == 0:
+                return None
+            raw[visit] = rest
+        return cls(raw=raw)
+
+    def get(self, visit: str) -> list[tuple[int, str]]:
+        found = self._parsed.get(visit)
+        if found is None and visit in self._raw:
+            cells = self._raw.pop(visit).split("\t")
+            found = self._parsed[visit] = [(int(cells[i]), cells[i + 1])
+                                           for i in range(0, len(cells), 2)]
+        return found or []
+
+    def set(self, visit: str, details: list[tuple[int, str]]) -> None:
+        self._raw.pop(visit, None)
+        self._parsed.pop(visit, None)
+        if details:
+            self._parsed[visit] = details
+
+    def visits(self) -> set[str]:
+        return set(self._parsed) | set(self._raw)
+
+    def dumps(self) -> str:
+        lines = []
+        for visit in sorted(self.visits()):
+            cells = "\t".join(f"{k}\t{x}" for k, x in self.get(visit))
+            lines.append(f"{visit}\t{cells}\n")
+        return "".join(lines)
 
 
 def _blocks(terms: list[str]) -> Iterator[str]:

@@ -29,7 +29,7 @@ VISIT = """  - visitor: {visitor}
     host: {host}
 {date}    topics: [{topic}]
     led_by: {leader}
-"""
+{agreement}"""
 PAIRS = [("Pemkot Jambi", "Pemkot Malang"), ("Pemkot Serang", "Pemkot Malang"),
          ("Pemkab Banyuwangi", "Pemkab Tolitoli"), ("DPRD Kota Depok", "Pemkot Malang"),
          ("Pemprov Jawa Timur", "Pemkot Jambi")]
@@ -41,7 +41,9 @@ def article(folder, n: int, visits: list[tuple[str, str, str | None]]):
     for i, (visitor, host, date) in enumerate(visits):
         text += VISIT.format(visitor=visitor, host=host,
                              date=f"    date: {date}\n" if date else "",
-                             topic=TOPICS[(n + i) % len(TOPICS)], leader=f"Pejabat {n} {i}")
+                             topic=TOPICS[(n + i) % len(TOPICS)], leader=f"Pejabat {n} {i}",
+                             agreement="    agreement: {type: Kesepakatan Bersama, subject: "
+                                       f"kerja sama {n}}}\n" if n % 3 == 0 else "")
     return write_article(folder, f"a{n:03d}.md", text + "---\nIsi berita.\n")
 
 
@@ -67,11 +69,15 @@ def shortcut_pairs(store) -> list[tuple]:
 
 
 def assert_table_exact(store) -> None:
-    table = Index(store).snapshot_table()
-    assert table is not None
+    table = Index(store).snapshot_table(details=True)
+    assert table is not None and table.details is not None
     full = VisitTable.compute(open_graph(store))
     assert table.visits == full.visits
     assert table.labels == full.labels
+    assert table.details.visits() == full.details.visits()
+    for visit in full.details.visits():
+        assert sorted(table.details.get(visit)) == sorted(full.details.get(visit))
+    assert {k for v in table.details.visits() for k, _x in table.details.get(v)} == {1, 4}
     assert shortcut_pairs(store) == sparql_pairs(store)
 
 
@@ -154,17 +160,21 @@ FILTERS = [
 ]
 
 
+@pytest.mark.parametrize("with_details", [True, False])
 @pytest.mark.parametrize("flt", FILTERS, ids=lambda f: ";".join(f.describe()) or "all")
-def test_the_network_from_the_table_equals_the_network_from_the_graph(store, flt):
+def test_the_network_from_the_table_equals_the_network_from_the_graph(store, flt, with_details):
     graph = open_graph(store)
-    table = Index(store).snapshot_table()
+    table = Index(store).snapshot_table(details=with_details)
     assert table is not None and table.simple()
+    assert (table.details is not None) == with_details
     fast = network_from_graph(graph, flt, table=table)
     slow = network_from_graph(graph, flt)
-    assert edges(fast) == edges(slow)
+    assert list(fast.edges(data=True)) == list(slow.edges(data=True))
     assert dict(fast.nodes(data=True)) == dict(slow.nodes(data=True))
     assert fast.graph == slow.graph
     assert fast.number_of_edges() > 0
+    assert any(d["topics"] for _a, _b, d in fast.edges(data=True))
+    assert any(d["agreements"] for _a, _b, d in fast.edges(data=True)) or flt.topics
 
 
 def test_tip_visits_read_people_and_sources_of_the_latest_visits_only(store):
