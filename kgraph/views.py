@@ -375,8 +375,10 @@ class Details:
     def dumps(self) -> str:
         lines = []
         for visit in sorted(self.visits()):
-            cells = "\t".join(f"{k}\t{x}" for k, x in self.get(visit))
-            lines.append(f"{visit}\t{cells}\n")
+            raw = self._raw.get(visit)
+            if raw is None:
+                raw = "\t".join(f"{k}\t{x}" for k, x in self._parsed[visit])
+            lines.append(f"{visit}\t{raw}\n")
         return "".join(lines)
 
 
