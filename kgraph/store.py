@@ -516,23 +516,40 @@ class GraphEditor:
         latest = {g.article: g for g in graphs}
         for article in latest:
             self._retract(article)
+        triples: set = set()  # articles repeat the same reference triples: dedupe first
         pending: set = set()
         labels: dict = {}
         for g in latest.values():
-            pending.update(ox.Quad(s, p, o, _DG) for s, p, o in g.reference)
-            pending.update(ox.Quad(s, p, o, _DG) for s, p, o in g.owned)
+            triples.update(g.reference)
+            triples.update(g.owned)
             pending.update(self._derived_additions(g))
             for person, label in g.person_labels.items():
                 labels.setdefault(person, label)
+        pending.update(ox.Quad(s, p, o, _DG) for s, p, o in triples)
         for person, label in labels.items():
             if not self._objects(person, RDFS.label):
                 pending.add(ox.Quad(person, RDFS.label, label, _DG))
         missing = getattr(self.graph, "missing", None)  # a remote graph: one request
-        fresh = missing(pending) if missing else [q for q in pending if q not in self.graph]
+        fresh = missing(pending) if missing else self._missing(pending)
         self.graph.extend(fresh)
         for quad in fresh:
             self._note_added(quad)
         self._overflow()
+
+    def _missing(self, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+        """Those of ``quads`` the graph lacks: for a subject the graph does not know (a new
+        article's reports, visits ...), all of its quads, after one lookup."""
+        by_subject: dict = {}
+        for quad in quads:
+            by_subject.setdefault(quad.subject, []).append(quad)
+        found: list[ox.Quad] = []
+        for subject, group in by_subject.items():
+            if len(group) > 1 and next(iter(self.graph.quads_for_pattern(
+                    subject, None, None, _DG)), None) is None:
+                found.extend(group)
+            else:
+                found.extend(q for q in group if q not in self.graph)
+        return found
 
     def _derived_additions(self, g: ArticleGraph) -> Iterator[ox.Quad]:
         """What a new article adds to its visits and people. Unions only grow when
