@@ -76,8 +76,12 @@ def _tsv(graph: Any, query: str) -> Iterator[list[str]]:
             yield line.split("\t")
 
 
-def _iri(term: str) -> str:
-    return term[1:-1]
+def _grouped(graph: Any, query: str) -> dict[str, list[str]]:
+    """The rows (two terms each) of a SELECT grouped: first term → the second ones."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for key, value in _tsv(graph, query):
+        out[key].append(value)
+    return dict(out)
 
 
 def date_value(term: str) -> str | None:
@@ -202,24 +206,15 @@ class VisitTable:
 
     @staticmethod
     def _scan(graph: Any, predicate: str) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = defaultdict(list)
-        for s, o in _tsv(graph, _Q_ALL % predicate):
-            out[s].append(o)
-        return out
+        return _grouped(graph, _Q_ALL % predicate)
 
     @staticmethod
     def _regions(graph: Any) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = defaultdict(list)
-        for g, r in _tsv(graph, _Q_GOVERNMENTS):
-            out[g].append(r)
-        return dict(out)
+        return _grouped(graph, _Q_GOVERNMENTS)
 
     @staticmethod
     def _labels(graph: Any) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = defaultdict(list)
-        for r, label in _tsv(graph, _Q_LABELS):
-            out[r].append(label)
-        return dict(out)
+        return _grouped(graph, _Q_LABELS)
 
     @staticmethod
     def _combos(visitors: Iterable[str], hosts: Iterable[str], dates: Iterable[str],

@@ -61,3 +61,19 @@ def oxigraph_server(tmp_path):
 
     with OxigraphServer(tmp_path / "oxigraph-db") as server:
         yield server
+
+
+#: Environment variables that would let the machine running the tests reach into them.
+REMOTE_ENV = ("KGRAPH_USER", "KGRAPH_PASSWORD", "KGRAPH_AUTH", "KGRAPH_CA_BUNDLE",
+              "REQUESTS_CA_BUNDLE", "KGRAPH_QUERY_ENDPOINT", "KGRAPH_UPDATE_ENDPOINT",
+              "KGRAPH_GRAPH_STORE_ENDPOINT", "KGRAPH_STORE")
+
+
+@pytest.fixture
+def clean_remote_env(monkeypatch, tmp_path):
+    """No credentials, CA bundle, endpoints, store, proxy or netrc from the machine."""
+    for name in REMOTE_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")

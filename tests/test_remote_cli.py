@@ -17,6 +17,8 @@ from kgraph.query import presets
 from conftest import EXAMPLES
 from tests.helpers.oxserver import OxigraphServer
 
+pytestmark = pytest.mark.usefixtures("clean_remote_env")
+
 
 def run(*args: str, env: dict | None = None):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)

@@ -19,18 +19,7 @@ NAME = "Wali Kota Malang Wahyu Hidayat"
 PLACE = "Ruang Sidang Balai Kota Malang — “Ngalam” ✓"
 NT = (f'<http://example.org/person/wahyu> <http://www.w3.org/2000/01/rdf-schema#label> "{NAME}" .\n'
       f'<http://example.org/visit/1> <http://example.org/place> "{PLACE}" .\n').encode("utf-8")
-ENV = ("KGRAPH_USER", "KGRAPH_PASSWORD", "KGRAPH_AUTH", "KGRAPH_CA_BUNDLE", "REQUESTS_CA_BUNDLE",
-       "KGRAPH_QUERY_ENDPOINT", "KGRAPH_UPDATE_ENDPOINT", "KGRAPH_GRAPH_STORE_ENDPOINT")
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    """No credentials, CA bundle, proxy or netrc from the machine running the tests."""
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("clean_remote_env")
 
 
 def client_for(url: str, **options) -> Client:

@@ -17,18 +17,7 @@ from kgraph.sync import push, pull
 from kgraph.sync_cli import pull_command, push_command
 from tests.helpers.oxserver import OxigraphServer
 
-ENV = ("KGRAPH_USER", "KGRAPH_PASSWORD", "KGRAPH_AUTH", "KGRAPH_CA_BUNDLE", "REQUESTS_CA_BUNDLE",
-       "KGRAPH_QUERY_ENDPOINT", "KGRAPH_UPDATE_ENDPOINT", "KGRAPH_GRAPH_STORE_ENDPOINT",
-       "KGRAPH_STORE")
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("clean_remote_env")
 
 
 @pytest.fixture
