@@ -298,7 +298,7 @@ class TurtleStore:
                     if table is not None:
                         table.load_details(index.folder / str(matched))
                     if table is not None:
-                        table.update(graph, editor.table_subjects)
+                        table.update(graph, editor.table_subjects, editor.detail_subjects)
                     index.publish(graph, canonical=canonical, triples=len(editor), table=table)
                 except OSError as exc:
                     raise _write_error(self.path, exc) from None
@@ -402,8 +402,8 @@ def _patch(old: bytes, changed: set, graph: ox.Store, w: TurtleWriter) -> Iterat
 
 
 #: What the visit table of the index (kgraph.views) is made of.
-_TABLE_PREDICATES = frozenset({KG.visitor, KG.hostedBy, KG.date, KG.region, KG.topic,
-                               KG.signedAgreement})
+_TABLE_PREDICATES = {KG.visitor: 0, KG.hostedBy: 0, KG.date: 0, KG.region: 0,
+                     KG.topic: 1, KG.signedAgreement: 1}
 
 
 class GraphEditor:
@@ -429,6 +429,9 @@ class GraphEditor:
         self._orphans: set = set()
         #: Subjects whose triples the index's visit table reads (kgraph.views) changed.
         self.table_subjects: set = set()
+        #: Subjects whose topics or agreements (the table's details) changed.
+        self.detail_subjects: set = set()
+        self._table_changes = (self.table_subjects, self.detail_subjects)
 
     def __len__(self) -> int:
         """Triples in the graph (as counted when it was opened, plus the net change)."""
@@ -457,8 +460,9 @@ class GraphEditor:
         return {q.subject for q in self._added} | {q.subject for q in self._removed}
 
     def _note_added(self, quad: ox.Quad) -> None:
-        if quad.predicate in _TABLE_PREDICATES:
-            self.table_subjects.add(quad.subject)
+        kind = _TABLE_PREDICATES.get(quad.predicate)
+        if kind is not None:
+            self._table_changes[kind].add(quad.subject)
         if self._touched is not None:
             self._touched.add(quad.subject)
             if self._count is not None:
@@ -476,8 +480,9 @@ class GraphEditor:
 
     def _remove(self, quad: ox.Quad) -> None:
         self.graph.remove(quad)
-        if quad.predicate in _TABLE_PREDICATES:
-            self.table_subjects.add(quad.subject)
+        kind = _TABLE_PREDICATES.get(quad.predicate)
+        if kind is not None:
+            self._table_changes[kind].add(quad.subject)
         if self._touched is not None:
             self._touched.add(quad.subject)
             if self._count is not None:

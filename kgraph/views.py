@@ -169,9 +169,12 @@ class VisitTable:
                     details[s].append((kind, o))
         self.details = Details(details)
 
-    def update(self, graph: Any, changed: Iterable[Any]) -> None:
+    def update(self, graph: Any, changed: Iterable[Any],
+               details_changed: Iterable[Any] = ()) -> None:
         """Re-read what ``changed`` subjects now contribute: at least every subject
-        whose ``kg:visitor``, ``kg:hostedBy``, ``kg:date`` or ``kg:region`` changed."""
+        whose ``kg:visitor``, ``kg:hostedBy``, ``kg:date`` or ``kg:region`` changed; and
+        the details of those and of ``details_changed`` (whose ``kg:topic`` or
+        ``kg:signedAgreement`` changed)."""
         subjects = sorted({f"<{s.value}>" for s in changed if isinstance(s, ox.NamedNode)})
         region_of = self._regions(graph)
         governments = [s for s in subjects if s in region_of]
@@ -197,11 +200,14 @@ class VisitTable:
         if self.details is None:
             self._compute_details(graph)
             return
+        candidates.update(f"<{s.value}>" for s in details_changed
+                          if isinstance(s, ox.NamedNode))
+        visits = sorted(v for v in candidates if v in self.visits)  # not reports
         found_details: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for block in _blocks(sorted(v for v in candidates if v in self.visits)):
+        for block in _blocks(visits):
             for v, k, x in _tsv(graph, _Q_DETAILS % block):
                 found_details[v].append((int(k), x))
-        for visit in candidates:
+        for visit in candidates:  # a visit gone loses its details too
             self.details.set(visit, found_details.get(visit, []))
 
     @staticmethod
