@@ -35,6 +35,7 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from .errors import StoreError
+from .store import is_endpoint  # noqa: F401 - defined where no HTTP library is loaded
 
 #: Environment variables that override the endpoints' default paths.
 QUERY_ENV = "KGRAPH_QUERY_ENDPOINT"
@@ -65,14 +66,6 @@ class RemoteError(StoreError):
         super().__init__(message, hint=hint, file=file, field=field)
         self.url = url
         self.status = status
-
-
-def is_endpoint(store: object) -> bool:
-    """Whether ``store`` (a ``--store`` value) names a server rather than a Turtle file."""
-    if not isinstance(store, (str, os.PathLike)):
-        return False
-    text = os.fspath(store)
-    return isinstance(text, str) and text[:8].lower().startswith(("http://", "https://"))
 
 
 def _redacted(url: str) -> str:

@@ -25,12 +25,12 @@ from .errors import StoreError
 from .mapping import ArticleGraph
 from .namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
 from .index import Index, count_triples
+from .turtle import TurtleWriter, subject_key
 from .views import VisitTable
 
 if TYPE_CHECKING:
     from .remote import Endpoint
     from .remote_graph import RemoteGraph
-from .turtle import TurtleWriter, subject_key
 
 DEFAULT_STORE = "kgraph.ttl"
 LOCK_TIMEOUT = 120.0
@@ -69,18 +69,24 @@ def _missing(path: Path) -> StoreError:
     return StoreError(f"no store at {path} — run kgraph ingest first")
 
 
+def is_endpoint(store: object) -> bool:
+    """Whether ``store`` (a ``--store`` value) names a server rather than a Turtle file."""
+    if not isinstance(store, (str, os.PathLike)):
+        return False
+    text = os.fspath(store)
+    return isinstance(text, str) and text[:8].lower().startswith(("http://", "https://"))
+
+
 def remote_endpoint(store: object) -> "Endpoint | None":
     """The SPARQL server ``store`` names (an :class:`~kgraph.remote.Endpoint`, or an
     ``http(s)://`` URL), or ``None`` when it is a Turtle file."""
-    if isinstance(store, (str, os.PathLike)):
-        text = os.fspath(store)
-        if not (isinstance(text, str) and text[:8].lower().startswith(("http://", "https://"))):
-            return None
+    if isinstance(store, (str, os.PathLike)) and not is_endpoint(store):
+        return None
     from .remote import Endpoint  # imported only for servers: kgraph starts faster
 
     if isinstance(store, Endpoint):
         return store
-    return Endpoint.resolve(text) if isinstance(store, (str, os.PathLike)) else None
+    return Endpoint.resolve(os.fspath(store)) if is_endpoint(store) else None
 
 
 def _remote_graph(endpoint: "Endpoint") -> "RemoteGraph":
@@ -459,38 +465,30 @@ class GraphEditor:
             return self._touched
         return {q.subject for q in self._added} | {q.subject for q in self._removed}
 
-    def _note_added(self, quad: ox.Quad) -> None:
+    def _note(self, quad: ox.Quad, added: bool) -> None:
+        """Record that ``quad`` was just added to (or removed from) the graph."""
         kind = _TABLE_PREDICATES.get(quad.predicate)
         if kind is not None:
             self._table_changes[kind].add(quad.subject)
+        same, opposite = (self._added, self._removed) if added else (self._removed, self._added)
         if self._touched is not None:
             self._touched.add(quad.subject)
             if self._count is not None:
-                self._count += 1
-        elif quad in self._removed:
-            self._removed.discard(quad)
+                self._count += 1 if added else -1
+        elif quad in opposite:
+            opposite.discard(quad)
         else:
-            self._added.add(quad)
+            same.add(quad)
 
     def _add(self, s, p, o) -> None:  # type: ignore[no-untyped-def]
         quad = ox.Quad(s, p, o, _DG)
         if quad not in self.graph:
             self.graph.add(quad)
-            self._note_added(quad)
+            self._note(quad, added=True)
 
     def _remove(self, quad: ox.Quad) -> None:
         self.graph.remove(quad)
-        kind = _TABLE_PREDICATES.get(quad.predicate)
-        if kind is not None:
-            self._table_changes[kind].add(quad.subject)
-        if self._touched is not None:
-            self._touched.add(quad.subject)
-            if self._count is not None:
-                self._count -= 1
-        elif quad in self._added:
-            self._added.discard(quad)
-        else:
-            self._removed.add(quad)
+        self._note(quad, added=False)
 
     def _objects(self, s, p) -> list:  # type: ignore[no-untyped-def]
         return [q.object for q in self.graph.quads_for_pattern(s, p, None, _DG)]
@@ -538,7 +536,7 @@ class GraphEditor:
         fresh = missing(pending) if missing else self._missing(pending)
         self.graph.extend(fresh)
         for quad in fresh:
-            self._note_added(quad)
+            self._note(quad, added=True)
         self._overflow()
 
     def _missing(self, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
