@@ -207,22 +207,23 @@ class Index:
         if snapshot is None or not _hold_shared(self.folder / f"{snapshot.name}.lock"):
             return None
         table = VisitTable.load(snapshot)
-        if table is None and snapshot.is_dir() and not (snapshot / FILE_NAME).exists():
-            # A snapshot made by an earlier kgraph: give it its table, once.
+        # A snapshot made by an earlier kgraph lacks the table, or its details: add them,
+        # once (a table file that is there but unreadable is not used, nor remade).
+        lacking = table is None and snapshot.is_dir() and not (snapshot / FILE_NAME).exists()
+        lacking_details = details and table is not None and not table.load_details(snapshot)
+        if lacking or lacking_details:
             try:
-                table = VisitTable.compute(ox.Store.read_only(str(snapshot)))
+                graph = ox.Store.read_only(str(snapshot))
+                if table is None:
+                    table = VisitTable.compute(graph)
+                else:
+                    table.compute_details(graph)
                 table.save(snapshot)
             except OSError:
-                pass  # a read-only folder: use the table computed, if any, this time
-        if details and table is not None and table.details is None \
-                and not table.load_details(snapshot):
-            try:  # a snapshot made before tables had details: add them, once
-                table._compute_details(ox.Store.read_only(str(snapshot)))
-                table.save(snapshot)
-            except OSError:
-                pass
-        return table if not details or (table is not None and table.details is not None) \
-            else None
+                pass  # a read-only folder: use what was computed, if anything, this time
+        if details and table is not None and table.details is None:
+            return None
+        return table
 
     def open_snapshot(self) -> ox.Store | None:
         """The fresh snapshot, opened read-only under a shared lock; ``None`` if stale."""

@@ -38,6 +38,8 @@ import pyoxigraph as ox
 
 from .errors import KGraphError
 from .namespace import PREFIXES
+from .views import (AGREEMENT, TOPIC, VisitTable, blocks, date_value, select_tsv, term_value,
+                    tsv_rows)
 
 if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
     import networkx as nx
@@ -93,7 +95,6 @@ SELECT ?a ?url ?title ?label WHERE {
 }
 """
 _ALL_VISITS = "?v kg:visitor [] ."  # every visit (faster than "?v a kg:Visit")
-_CHUNK = 4000  # IRIs per VALUES block
 #: The details a network can carry for each visit; :func:`build_network` reads them all
 #: by default.
 DETAILS = ("topics", "people", "agreements", "sources")
@@ -222,8 +223,8 @@ def _rows(graph: Any, query: str) -> Iterator[Any]:
 
 
 def _values(var: str, iris: list[str]) -> Iterator[str]:
-    for i in range(0, len(iris), _CHUNK):
-        yield f"VALUES ?{var} {{ " + " ".join(f"<{iri}>" for iri in iris[i:i + _CHUNK]) + " }"
+    for block in blocks([f"<{iri}>" for iri in iris]):
+        yield f"VALUES ?{var} {{ {block} }}"
 
 
 def _topic_labels(graph: Any) -> dict[str, str]:
@@ -371,8 +372,6 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
     later = {"people", "sources"} & wanted if tip_visits else set()
     known: list[tuple[str, int, str]] = []
     if dates_known and table is not None and table.details is not None:
-        from .views import AGREEMENT, TOPIC, term_value
-
         kinds = {k for name, k in (("topics", TOPIC), ("agreements", AGREEMENT)) if name in wanted}
         wanted -= {"topics", "agreements"}
         for iri, visit in visits.items():
@@ -435,8 +434,6 @@ def _pairs_from_table(graph: Any, table: "VisitTable", flt: NetworkFilter,
     """:func:`_pairs_from_graph` from the index's visit table (every visit with one
     visitor region, one host region, at most one date, which the visits carry); only a
     topic filter asks the graph, for the visits of those topics."""
-    from .views import date_value
-
     dates = {d: date_value(d) for d in {c[0][2] for c in table.visits.values()} if d}
     keep: set[str] | None = None
     if flt.topics:
@@ -500,15 +497,12 @@ def _blocks_rows(graph: Any, queries: list[str]) -> Iterator[list[str | None]]:
 
 
 def _tsv(graph: Any, query: str) -> bytes:
-    return graph.query(_HEADER + query).serialize(format=ox.QueryResultsFormat.TSV)
+    return select_tsv(graph, _HEADER + query)
 
 
 def _tsv_values(data: bytes) -> Iterator[list[str | None]]:
-    from .views import term_value
-
-    for line in data.decode("utf-8").split("\n")[1:]:
-        if line:
-            yield [term_value(cell) if cell else None for cell in line.split("\t")]
+    for row in tsv_rows(data):
+        yield [term_value(cell) if cell else None for cell in row]
 
 
 def _value_rows(graph: Any, query: str) -> Iterator[list[str | None]]:

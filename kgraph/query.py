@@ -512,10 +512,10 @@ def _store_arg(store: "str | os.PathLike[str] | Endpoint") -> "str | Endpoint":
 
 
 def _pairs_from_table(store: str) -> bytes | None:
-    """The ``pairs`` preset's result (as SPARQL TSV results) read from the index's visit table (a fraction of a
-    second at 100k visits, where the SPARQL takes seconds); ``None`` when there is no
-    table to read (then the preset's SPARQL runs). tests/test_views.py checks both give
-    the same rows."""
+    """The ``pairs`` preset's result (as SPARQL TSV results) read from the index's visit
+    table (a fraction of a second at 100k visits, where the SPARQL takes seconds);
+    ``None`` when there is no table to read (then the preset's SPARQL runs).
+    tests/test_views.py checks both give the same rows."""
     if remote_endpoint(store) is not None:
         return None  # a server has no visit table
     open_graph(store)  # brings the index up to date with the Turtle file

@@ -67,13 +67,21 @@ _SIMPLE_STRING = re.compile(r'"(?:[^"\\]|\\["\\nrt])*"')
 Combo = tuple[str, str, str]  # (from region, to region, date or "") as TSV terms
 
 
-def _tsv(graph: Any, query: str) -> Iterator[list[str]]:
-    """The rows of a SELECT as lists of TSV-results terms ("" for unbound)."""
-    data = graph.query(query).serialize(format=ox.QueryResultsFormat.TSV)
-    lines = data.decode("utf-8").split("\n")
-    for line in lines[1:]:
+def select_tsv(graph: Any, query: str) -> bytes:
+    """A SELECT's answer as SPARQL TSV results: for many rows, far cheaper to read than
+    pyoxigraph's Python objects (see :func:`tsv_rows`, :func:`term_value`)."""
+    return graph.query(query).serialize(format=ox.QueryResultsFormat.TSV)
+
+
+def tsv_rows(data: bytes) -> Iterator[list[str]]:
+    """The rows of SPARQL TSV results as lists of terms ("" for unbound)."""
+    for line in data.decode("utf-8").split("\n")[1:]:
         if line:
             yield line.split("\t")
+
+
+def _tsv(graph: Any, query: str) -> Iterator[list[str]]:
+    return tsv_rows(select_tsv(graph, query))
 
 
 def _grouped(graph: Any, query: str) -> dict[str, list[str]]:
@@ -158,10 +166,11 @@ class VisitTable:
             combos = cls._combos(vgs, hosts.get(visit, ()), dates.get(visit, ()), region_of)
             if combos:
                 table.visits[visit] = combos
-        table._compute_details(graph)
+        table.compute_details(graph)
         return table
 
-    def _compute_details(self, graph: Any) -> None:
+    def compute_details(self, graph: Any) -> None:
+        """Read every visit's topics and agreements from ``graph``."""
         details: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for kind, predicate in _DETAIL_PREDICATES.items():
             for s, o in _tsv(graph, _Q_ALL % predicate):
@@ -179,10 +188,10 @@ class VisitTable:
         region_of = self._regions(graph)
         governments = [s for s in subjects if s in region_of]
         candidates = set(subjects)
-        for block in _blocks(governments):
+        for block in blocks(governments):
             candidates.update(row[0] for row in _tsv(graph, _Q_VISITS_OF % block))
         found: dict[str, tuple[set, set, set]] = {}
-        for block in _blocks(sorted(candidates)):
+        for block in blocks(sorted(candidates)):
             for v, vg, hg, d in _tsv(graph, _Q_SOME % block):
                 vgs, hgs, ds = found.setdefault(v, (set(), set(), set()))
                 vgs.add(vg)
@@ -198,13 +207,13 @@ class VisitTable:
                 self.visits.pop(visit, None)
         self.labels = self._labels(graph)
         if self.details is None:
-            self._compute_details(graph)
+            self.compute_details(graph)
             return
         candidates.update(f"<{s.value}>" for s in details_changed
                           if isinstance(s, ox.NamedNode))
         visits = sorted(v for v in candidates if v in self.visits)  # not reports
         found_details: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for block in _blocks(visits):
+        for block in blocks(visits):
             for v, k, x in _tsv(graph, _Q_DETAILS % block):
                 found_details[v].append((int(k), x))
         for visit in candidates:  # a visit gone loses its details too
@@ -383,6 +392,8 @@ class Details:
         return "".join(lines)
 
 
-def _blocks(terms: list[str]) -> Iterator[str]:
+def blocks(terms: list[str]) -> Iterator[str]:
+    """``terms`` (written as in SPARQL) joined by spaces, a few thousand at a time: the
+    bodies of ``VALUES`` blocks."""
     for i in range(0, len(terms), _CHUNK):
         yield " ".join(terms[i:i + _CHUNK])
