@@ -116,12 +116,18 @@ def test_agreement_only_when_signed_during_the_visit():
     assert v.agreement is None
 
 
-def test_noise_and_past_visits_give_no_visit():
-    text = ("Komisi C DPRD Kabupaten Jember melakukan kunjungan kerja ke DPRD Kabupaten Badung.\n\n"
+def test_noise_gives_no_visit_and_an_earlier_visit_is_one_without_a_date():
+    text = ("Komisi C DPRD Kabupaten Jember melakukan kunjungan kerja ke DPRD Kabupaten Badung, "
+            "Senin (3/3/2025).\n\n"
             "BACA JUGA: Pemkot Malang Terima Kunjungan Kerja Pemkab Blitar\n\n"
             "Sebelumnya, Pemkab Jember pernah berkunjung ke Kota Surakarta pada 2023.\n\n"
             "Foto: Rombongan Pemkab Lumajang saat diterima Bupati Badung.")
-    assert pairs(text) == [("DPRD Kabupaten Jember", "DPRD Kabupaten Badung")]
+    found = visits(text)
+    assert [(v.visitor, v.host) for v in found] == [
+        ("DPRD Kabupaten Jember", "DPRD Kabupaten Badung"), ("Pemkab Jember", "Pemkot Surakarta")]
+    now, before = found
+    assert now.date == dt.date(2025, 3, 3) and before.date is None
+    assert before.confidence < now.confidence
 
 
 @pytest.mark.parametrize("text", [

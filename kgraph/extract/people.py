@@ -1,9 +1,13 @@
 """Officials named in a report: role, region and name ("Wali Kota Malang, Wahyu Hidayat").
 
-A role head (Wali Kota, Bupati, Gubernur, their deputies and acting heads, Sekda,
-Asisten, Kepala ..., Ketua/Anggota of a council or its organs) is extended over the region
-mention that follows it, then a name is read: capitalised words, with honorifics and
-degrees allowed around it and stripped by :func:`kgraph.names.clean_name`.
+A title (:mod:`.roles`) is extended over the region mention that follows it, then a name
+is read: capitalised words, with honorifics and degrees allowed around it and stripped by
+:func:`kgraph.names.clean_name`. A name must look like a person's name: Title-Case
+headlines ("Wali Kota Blitar Berkunjung ke ...") put verbs and nouns where a name would
+be, so words of the language's common vocabulary end a name. A name written before its
+title ("Anang Warsito, pimpinan rombongan DPRD Bojonegoro") is read too. "X diwakili Y"
+(X represented by Y) links the two, so the person who actually received a delegation can
+be told from the one who was represented.
 """
 from __future__ import annotations
 
@@ -13,32 +17,41 @@ from dataclasses import dataclass
 from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 from ..names import clean_name, clean_role
 from .regions import Mention, RegionMatcher
+from .roles import ROLE_HEAD_RE, ROLE_TAIL_RE, rank, role_body, role_level
 
-ROLE_HEAD_RE = re.compile(
-    r"\b(?:(?:Pj\.?|Plt\.?|Plh\.?|Penjabat)\s+)?(?:Wakil\s+)?(?:Wali\s*[Kk]ota|Walikota|Bupati|"
-    r"Gubernur)\b|\b(?:Wawali(?:kota)?|Wabup|Wagub|Wako|Sekda|Sekdakab|Sekdakot|Sekdaprov|"
-    r"Sekprov|Sekretaris\s+Daerah(?:\s+Provinsi)?|Asisten(?:\s+(?:[IVX]+\b|(?:dan\s+)?"
-    r"[A-Z][a-z]+))+|Kepala(?:\s+(?:dan\s+)?[A-Z][A-Za-z]+)+|Kadis(?:\s+[A-Z][A-Za-z]+)+|"
-    r"(?:Wakil\s+)?Ketua(?:\s+Komisi\s+[IVX0-9A-E]+\b|\s+Bapemperda|\s+Pansus\s+[IVX0-9]+\b|"
-    r"\s+Badan\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)?(?:\s+(?:DPRD|DPRK)\b)?|"
-    r"Anggota\s+Komisi\s+[IVX0-9A-E]+\b(?:\s+DPRD\b)?|Anggota\s+DPRD\b)"
-)
-_ROLE_TAIL_RE = re.compile(r"(?:\s*\([^()\n]{1,30}\))?(?:\s+(?:Setda|Setkab|Setdaprov|Setdakab|"
-                           r"Setdakot|Pemkot|Pemkab|Pemprov|Pemko|DPRD|Kabupaten|Kota|Provinsi))*")
-_TITLE_TOKENS = frozenset("h hj dr drs dra ir prof kh dr drg tgh ust".split())
+_TITLE_TOKENS = frozenset("h hj hm dr drs dra ir prof kh drg tgh ust ny tn apt".split())
+# Words that end a name: function words, days, months, titles, and the common vocabulary
+# of visit reports (a Title-Case headline is made of them).
 _NAME_STOP = frozenset(
     """senin selasa rabu kamis jumat jum'at sabtu minggu ahad dalam di saat bersama beserta
     dan selaku pada yang usai setelah ketika sementara menurut kota kabupaten provinsi
-    pemkot pemko pemkab pemprov pemerintah dprd dprk komisi rombongan balai ruang gedung
-    kantor pendopo rumah januari februari maret april mei juni juli agustus september
-    oktober november desember wali walikota bupati gubernur wakil sekda ketua kepala asisten
-    kami kita ia dia mereka turut hadir sekretaris camat lurah kapolres dandim ini itu
-    dinas badan bapak ibu the""".split()
+    pemkot pemko pemkab pemprov pemerintah pemerintahan dprd dprk komisi rombongan balai
+    ruang gedung kantor pendopo rumah januari februari maret april mei juni juli agustus
+    september oktober november desember wali walikota bupati gubernur wakil sekda ketua
+    kepala asisten kami kita ia dia mereka turut hadir sekretaris camat lurah kapolres
+    dandim ini itu dinas badan bapak ibu the didampingi diwakili mewakili menerima terima
+    sambut menyambut berkunjung kunjungi mengunjungi kunjungan kunker kerja studi banding
+    kaji tiru belajar lakukan melakukan gelar resmikan jajaki datangi sambangi bahas bertemu
+    temui tandatangani teken serahkan hadiri ajak minta dorong apresiasi pimpin beri
+    berikan tinjau dukung raih puji paparkan jelaskan sebut harap siap ingin akan sudah
+    telah juga pun bidang pembangunan pelayanan publik dari ke untuk oleh dengan atas
+    tentang terkait soal sebagai karena agar namun tetapi para seluruh sejumlah beberapa
+    rapat pertemuan acara kegiatan program daerah wilayah negeri nasional indonesia
+    perwakilan partai fraksi sekretariat setda mou pks kesepakatan nota perjanjian smart
+    city kiblat tunjukkan naskah menuju jadi menjadi sedang saling tawarkan cek
+    selamat datang terima kasih sekaligus usai""".split()
 )
 _PLACE_BEFORE_RE = re.compile(
-    r"\b(?:Kantor|Rumah\s+Dinas|Rumah\s+Jabatan|Ruang(?:\s+Rapat)?|Gedung|Pendopo|Balai|Aula|"
-    r"Komplek|Kompleks|Jalan|Jl\.?|Halaman|Lobi|Lobby|Piala|Penghargaan|Cup)\s+$")
+    r"\b(?:Kantor|Rumah\s+Dinas|Rumah\s+Jabatan|Ruang(?:\s+Rapat|\s+Kerja)?|Gedung|Pendopo|"
+    r"Balai|Aula|Komplek|Kompleks|Jalan|Jl\.?|Halaman|Lobi|Lobby|Piala|Penghargaan|Cup|"
+    r"Staf\s+Ahli)\s+$", re.I)
 _NAME_TOKEN_RE = re.compile(r"[A-Z][A-Za-z'’-]*\.?|[A-Z]\.")
+_REPRESENTED_RE = re.compile(r"\s*,?\s*(?:yang\s+)?(?:diwakili|mewakili)(?:\s+oleh)?\s+")
+# "Anang Warsito, SH, pimpinan rombongan DPRD X", "Muji, ketua rombongan dari DPRD X".
+_LEADER_AFTER_NAME_RE = re.compile(
+    r"(?:^|(?<=[.,;:]\s)|(?<=\n))(?P<name>[A-Z][A-Za-z'’.-]*(?: [A-Z][A-Za-z'’.-]*){0,4})"
+    r"(?:, ?[A-Za-z.]{1,6}\.?)*\s*, ?(?:selaku )?(?P<role>(?:pimpinan|ketua) rombongan)"
+    r"(?: dari)? ", re.I | re.M)
 
 
 @dataclass(frozen=True)
@@ -54,11 +67,21 @@ class Person:
     body: str
     rank: int
     mention: Mention | None
+    represented_by: int | None = None  # index (in the list) of who stood in for this person
+    leads_delegation: bool = False     # "pimpinan rombongan", "ketua rombongan"
+    in_headline: bool = False
+
+    @property
+    def candidates(self) -> tuple[Region, ...]:
+        if self.region is not None:
+            return (self.region,)
+        return self.mention.candidates if self.mention is not None else ()
 
 
-def find_people(text: str, sentence_of, mentions: list[Mention],
-                matcher: RegionMatcher) -> list[Person]:
-    """Officials in ``text`` (the article body); ``sentence_of(offset)`` gives a sentence index."""
+def find_people(text: str, sentence_of, mentions: list[Mention], matcher: RegionMatcher,
+                headline_end: int = 0) -> list[Person]:
+    """Officials in ``text`` (the article body, soft breaks flattened); ``sentence_of(offset)``
+    gives a sentence index; text before ``headline_end`` is a headline."""
     out: list[Person] = []
     by_pos = sorted(mentions, key=lambda m: m.start)
     for head in ROLE_HEAD_RE.finditer(text):
@@ -78,24 +101,29 @@ def find_people(text: str, sentence_of, mentions: list[Mention],
                 pos = m.end
                 break
         if region_mention is None:
-            tail = _ROLE_TAIL_RE.match(text, pos)
+            tail = ROLE_TAIL_RE.match(text, pos)
             if tail:
                 pos = tail.end()
         role_text = re.sub(r"\s*\([^()]*\)", "", text[start:pos])
         role_text = clean_role(" ".join(role_text.split()))
-        name, name_start, name_end = _read_name(text, pos)
+        name, name_start, name_end = read_name(text, pos)
         if name and any(m.start == name_start or m.name_start == name_start for m in by_pos):
             name = None  # "Gubernur Jawa Timur, Surabaya": a place, not a name
+        if name is None:
+            name, name_start, name_end = _name_before(text, start)
         region = _person_region(role_text, region_mention, matcher)
-        council = bool(re.search(r"DPRD|DPRK|Komisi|Bapemperda|Pansus|Dewan", role_text))
+        body = role_body(role_text) if region_mention is None or region_mention.body != \
+            BODY_COUNCIL else BODY_COUNCIL
         out.append(Person(start, name_end if name else pos, sentence_of(start), role_text, name,
-                          name_start, name_end, region,
-                          BODY_COUNCIL if council else BODY_GOVERNMENT, _rank(role_text),
-                          region_mention))
-    return out
+                          name_start, name_end, region, body, rank(role_text), region_mention,
+                          in_headline=start < headline_end))
+    out.extend(_delegation_leaders(text, sentence_of, by_pos, headline_end))
+    out.sort(key=lambda p: p.start)
+    return _link_representatives(text, out)
 
 
-def _read_name(text: str, pos: int) -> tuple[str | None, int, int]:
+def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
+    """The person's name written at ``pos`` (after a title), with its offsets."""
     m = re.match(r"\s*,?\s*", text[pos:])
     i = pos + (m.end() if m else 0)
     start = i
@@ -110,7 +138,7 @@ def _read_name(text: str, pos: int) -> tuple[str | None, int, int]:
         if bare in _NAME_STOP:
             break
         if word.endswith(".") and bare not in _TITLE_TOKENS and len(bare) > 1 \
-                and bare not in ("moh", "muh", "muhd", "st"):
+                and bare not in ("moh", "muh", "muhd", "st", "hi"):
             # "Hidayat." ends the sentence: keep the word, drop the period.
             words.append(word[:-1])
             end = tok.end() - 1
@@ -123,40 +151,82 @@ def _read_name(text: str, pos: int) -> tuple[str | None, int, int]:
         i += 1
     while words and words[0].rstrip(".").lower() in _TITLE_TOKENS and len(words) > 1:
         words.pop(0)
-    core = [w for w in words if len(w.rstrip(".")) >= 3]
+    core = [w for w in words if len(w.rstrip(".")) >= 3 and w.rstrip(".").lower()
+            not in _TITLE_TOKENS]
     if not core:
         return None, start, start
     name = clean_name(" ".join(words))
     return (name or None), start, end
 
 
+def _name_before(text: str, start: int) -> tuple[str | None, int, int]:
+    """"Drs HM Syarif Hidayat MM Bupati X": a name written right before the title."""
+    window = text[max(0, start - 60):start]
+    m = re.search(r"(?:^|[,.;:]\s+|\n)((?:[A-Z][A-Za-z'’.]*\s+){1,6})$", window)
+    if not m:
+        return None, start, start
+    words = m.group(1).split()
+    if any(w.rstrip(".").lower() in _NAME_STOP for w in words):
+        return None, start, start
+    name = clean_name(" ".join(words))
+    if not name or len(name.replace(" ", "")) < 3:
+        return None, start, start
+    name_start = start - len(window) + m.start(1)
+    return name, name_start, name_start + len(m.group(1).rstrip())
+
+
+def _delegation_leaders(text: str, sentence_of, mentions: list[Mention],
+                        headline_end: int) -> list[Person]:
+    out = []
+    for m in _LEADER_AFTER_NAME_RE.finditer(text):
+        name, _, _ = read_name(m.group("name"), 0)
+        if not name:
+            continue
+        after = next((x for x in mentions if x.start >= m.end() and x.start - m.end() <= 2),
+                     None)
+        region = after.region if after is not None else None
+        body = after.body if after is not None else BODY_GOVERNMENT
+        out.append(Person(m.start(), m.end("name"), sentence_of(m.start()),
+                          "Ketua Rombongan", name, m.start("name"), m.end("name"), region, body,
+                          2, after, leads_delegation=True, in_headline=m.start() < headline_end))
+    return out
+
+
+def _link_representatives(text: str, people: list[Person]) -> list[Person]:
+    """Mark "X diwakili Y": X's ``represented_by`` is Y."""
+    out = list(people)
+    for i, p in enumerate(out):
+        m = _REPRESENTED_RE.match(text, p.end)
+        if not m or not text[p.end:m.end()].lstrip(" ,").startswith("diwakili"):
+            continue
+        for j in range(i + 1, len(out)):
+            q = out[j]
+            if q.start >= m.end() and q.start - m.end() <= 3:
+                out[i] = _with(p, represented_by=j)
+                break
+    return out
+
+
+def _with(p: Person, **changes) -> Person:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    return replace(p, **changes)
+
+
 def _person_region(role: str, mention: Mention | None, matcher: RegionMatcher) -> Region | None:
     if mention is None:
         return None
-    if mention.region is not None and mention.kind != "bare":
+    if mention.region is not None:
         return mention.region
-    resolved = matcher.resolve(role)
-    if resolved.region is not None:
-        return resolved.region
-    return mention.region
+    level = role_level(role)
+    if level:
+        fitting = [r for r in mention.candidates
+                   if (level == "Kota" and r.type.startswith("kota"))
+                   or (level == "Kabupaten" and r.type == "kabupaten")
+                   or (level == "Provinsi" and r.type == "provinsi")]
+        if len(fitting) == 1:
+            return fitting[0]
+    return None
 
 
-def _rank(role: str) -> int:
-    low = role.lower()
-    if re.match(r"(?:pj |plt |plh |penjabat )?(?:wali kota|bupati|gubernur)\b", low):
-        return 0
-    if re.match(r"ketua dprd|ketua dprk", low):
-        return 0
-    if re.match(r"(?:pj |plt )?wakil (?:wali kota|bupati|gubernur)\b", low):
-        return 1
-    if re.match(r"wakil ketua dprd", low):
-        return 1
-    if re.match(r"ketua (?:komisi|bapemperda|pansus|badan)", low):
-        return 2
-    if re.match(r"sekretaris daerah|sekda|sekprov|sekdaprov", low):
-        return 2
-    if low.startswith("asisten"):
-        return 3
-    if low.startswith(("kepala", "kadis")):
-        return 4
-    return 5
+__all__ = ["Person", "find_people", "read_name"]

@@ -1,0 +1,479 @@
+"""Reading a sentence for visits: each reading is a *claim* (visitor, host, sentence).
+
+The shapes of report, each a reader below:
+
+- host first: "Pemkot A menerima kunjungan kerja Pemkab B", "DPRD A mendapat kunjungan
+  kerja dari DPRD B dan DPRD C";
+- visitor first: "Pemkab B melakukan studi banding ke Pemkot A", "kunjungan DPRD B ke
+  DPRD A", "B menyambangi Kantor Wali Kota A", "... studi tiru di Pemkot A";
+- passive: "Rombongan B disambut oleh Wali Kota A", "Kehadiran Gubernur X disambut
+  Wakil Gubernur A" (X named earlier as the governor of B);
+- a signing at one side's venue: "Penandatanganan Kesepakatan Bersama antara Pemkab B
+  dengan Pemkot A ... bertempat di Rumah Dinas Wali Kota A".
+
+The visitor missing from a sentence is found where a reader of Indonesian finds it: a
+delegation named before ("rombongan", "delegasi", "para tamu", "Komisi A DPRD"), a
+person named before ("Gubernur Khofifah"), the governments listed after a count ("tiga
+kabupaten ... yaitu A, B dan C"). A clause that only plans, hopes for or cancels a visit
+gives no claim; one that tells an earlier visit gives a claim marked ``past``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
+from .context import Context, Party
+from .patterns import (
+    ANAPHORA_RE, BARE_COUNCIL_RE, DIRECT_GO_RE, ENUMERATION_RE, GO_GAP_MAX, GO_RE, GROUP_RE,
+    NON_REGIONAL_ACTOR_RE, NOT_A_GOVERNMENT_RE, NOT_DONE_RE, PASSIVE_RE, PLANNED_RE, RECEIVE_RE,
+    RETURN_VISIT_RE, SIGN_RE, TO_RE,
+)
+from .regions import KIND_BARE, KIND_ROLE, Mention
+from .text import Sentence
+
+_OBJECT_BEFORE_RE = re.compile(
+    r"\b(?:di|ke|dari|oleh|untuk|kepada|terhadap|dengan|antara|didampingi|bersama|beserta|"
+    r"mendampingi|selain|seperti|juga|bagi|menerima|mewakili|diwakili|atas\s+nama)\s+"
+    r"(?:[a-z]+\s+){0,2}$", re.I)
+_BREAK_RE = re.compile(r"[.;:!?]|\s[–—]\s")
+# A finite verb between two names starts a new clause ("Pemko A menyambut kehadiran B").
+_VERB_RE = re.compile(
+    r"\b(?!(?:mewakili|melalui|meliputi|mendampingi|membawa|memimpin)\b)(?:me(?:m|n|ng|ny)?"
+    r"[a-z]{3,}|di(?:bacakan|sampaikan|katakan|jelaskan|ungkapkan|terima|sambut)|"
+    r"menyambut|berharap|mengatakan|ujar|kata|bahwa)\b")
+_VISITOR_GAP_RE = re.compile(
+    r"^(?:\s|,|\(|\)|kunjungan|kunker|kerja|studi|study|komparasi|banding|tiru|kaji|terap|"
+    r"silaturahmi|silaturahim|silahturahmi|dan|audiensi|rombongan|delegasi|jajaran|para|dari|"
+    r"tim|peserta|sejumlah|pimpinan|anggota|serta|wakil|rakyat|balasan|resmi|lapangan|"
+    r"konsultasi|koordinasi|langsung|kedatangan|tamu|pejabat|[A-Z]{2,8}|\d+|orang)*$", re.I)
+_HOST_GAP_RE = re.compile(
+    r"^(?:\s|,|\(|\)|langsung|oleh|secara|resmi|hangat|baik|jajaran|pihak|rombongan|para|"
+    r"pejabat|[A-Z]{2,8})*$", re.I)
+_SIGN_ACTOR_GAP_RE = re.compile(r"^\s*(?:\([^()]*\))?\s*,?\s*(?:dan|dengan|serta|&|,)\s*$", re.I)
+
+
+@dataclass
+class Claim:
+    visitor: Party | None
+    host: Party
+    sentence: Sentence
+    strength: float
+    reader: str
+    visitor_mention: Mention | None = None
+    host_mention: Mention | None = None
+    explicit: bool = False       # both sides named in the sentence
+    past: bool = False           # an earlier visit, told as having happened
+    support_only: bool = False   # only confirms a visit found elsewhere
+
+
+@dataclass
+class Salience:
+    """What the report is about so far: the delegation most recently named."""
+
+    visitor: Mention | None = None
+    council: Mention | None = None
+    claims: list[Claim] = field(default_factory=list)
+
+    def note(self, m: Mention, ctx: Context) -> None:
+        self.visitor = m
+        if ctx.body_of(m) == BODY_COUNCIL:
+            self.council = m
+
+
+class Reader:
+    """All claims of a report, sentence by sentence."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.flat = ctx.flat
+        self.state = Salience()
+
+    def run(self) -> list[Claim]:
+        for s in self.ctx.sentences:
+            if s.noise:
+                continue
+            found = self.sentence(s)
+            for c in found:
+                if c.visitor_mention is not None and not c.support_only:
+                    self.state.note(c.visitor_mention, self.ctx)
+            self.state.claims.extend(found)
+        return self.state.claims
+
+    # -- one sentence
+
+    def sentence(self, s: Sentence) -> list[Claim]:
+        ms = self.ctx.parties(s)
+        out: list[Claim] = []
+        out += self._receive(s, ms)
+        out += self._passive(s, ms)
+        out += self._go(s, ms)
+        out += self._signing(s, ms)
+        if not out:
+            self._note_delegation(s, ms)
+        return _dedupe(out)
+
+    def _claim(self, out: list[Claim], s: Sentence, visitors: list[Mention], host: Mention,
+               strength: float, reader: str, *, explicit: bool = True, start: int = -1,
+               end: int = -1) -> None:
+        hp = self.ctx.party(host)
+        if hp is None:
+            return
+        if _not_now(self.flat, start if start >= 0 else s.lead, end if end >= 0 else host.end,
+                    s.lead):
+            return
+        weight = strength * (0.5 if s.headline else 1.0)
+        for v in visitors:
+            vp = self.ctx.party(v)
+            if vp is None or vp[0] == hp[0]:
+                continue
+            out.append(Claim(vp, hp, s, weight, reader, v, host, explicit, s.past))
+
+    # -- host first: "Pemkot A menerima kunjungan kerja Pemkab B"
+
+    def _receive(self, s: Sentence, ms: list[Mention]) -> list[Claim]:
+        out: list[Claim] = []
+        for t in RECEIVE_RE.finditer(self.flat, s.lead, s.end):
+            host = self._subject(s, ms, t.start())
+            if host is None:
+                continue
+            after = [m for m in ms if m.start >= t.end() - 1 and m.start - t.end() <= 80]
+            first = self._after(after, t.end(), _VISITOR_GAP_RE, 80)
+            if first is not None and self._actor_between(t.end(), first.start):
+                continue
+            if first is None:
+                group = self._enumerated(s, t.end())
+                if group:
+                    self._claim(out, s, group, host, 0.9, "receive", start=host.start,
+                                end=t.end())
+                continue
+            visitors = [m for m in self._group(first, ms, s.end) if m.region != host.region]
+            self._claim(out, s, visitors, host, 1.0, "receive", start=host.start, end=t.end())
+        return out
+
+    # -- passive: "Rombongan B ... disambut oleh Wali Kota A"
+
+    def _passive(self, s: Sentence, ms: list[Mention]) -> list[Claim]:
+        out: list[Claim] = []
+        for t in PASSIVE_RE.finditer(self.flat, s.lead, s.end):
+            after = [m for m in ms if m.start >= t.end()]
+            host = self._after(after, t.end(), _HOST_GAP_RE, 35)
+            if host is None:
+                # "... telah diterima secara resmi rombongan kunjungan kerja Pemkot B":
+                # the delegation follows; the host is where it happened.
+                visitor = self._after(after, t.end(), _VISITOR_GAP_RE, 60)
+                if visitor is not None and re.match(r"\s*(?:secara\s+resmi\s+)?(?:rombongan|"
+                                                    r"delegasi|kunjungan)", self.flat[t.end():],
+                                                    re.I):
+                    place = self._venue_host(s, t.start(), exclude=visitor)
+                    if place is not None:
+                        self._claim(out, s, [visitor], place, 0.8, "passive", start=t.start(),
+                                    end=visitor.end)
+                continue
+            visitor = self._subject(s, ms, t.start())
+            if visitor is not None and visitor.region != host.region:
+                group = self._group(self._group_head(visitor, ms), ms, t.start())
+                self._claim(out, s, group, host, 0.9, "passive", start=visitor.start,
+                            end=host.end)
+                continue
+            implicit = self._implicit(s, t.start())
+            if implicit is not None and implicit.region != host.region:
+                self._claim(out, s, [implicit], host, 0.7, "passive", explicit=False,
+                            start=s.lead, end=host.end)
+        return out
+
+    # -- visitor first: "B melakukan kunjungan kerja ke A", "B mengunjungi A"
+
+    def _go(self, s: Sentence, ms: list[Mention]) -> list[Claim]:
+        out: list[Claim] = []
+        triggers = [(t, False) for t in GO_RE.finditer(self.flat, s.lead, s.end)] + \
+            [(t, True) for t in DIRECT_GO_RE.finditer(self.flat, s.lead, s.end)]
+        for t, direct in sorted(triggers, key=lambda x: x[0].start()):
+            hosts, between = self._go_hosts(s, ms, t.end(), direct, t.group())
+            if not hosts:
+                continue
+            strength = 1.0 if hosts[0].kind != "venue" else 0.8
+            visitors = []
+            explicit = True
+            if between is not None:
+                visitors = self._group(between, ms, hosts[0].start)
+            else:
+                subject = self._subject(s, ms, t.start())
+                if subject is not None and NON_REGIONAL_ACTOR_RE.search(
+                        self.flat, subject.start, t.start()):
+                    continue
+                if subject is not None:
+                    visitors = self._group(self._group_head(subject, ms), ms, t.start())
+                elif NON_REGIONAL_ACTOR_RE.search(self.flat, s.lead, t.start()):
+                    continue
+                else:
+                    group = self._enumerated(s, s.lead, t.start())
+                    if group:
+                        visitors, strength = group, 0.9
+                    else:
+                        implicit = self._implicit(s, t.start()) or self._previous_subject(s)
+                        if implicit is None:
+                            continue
+                        visitors, strength, explicit = [implicit], 0.6, False
+            start = visitors[0].start if visitors and explicit else s.lead
+            before = len(out)
+            for host in hosts:
+                self._claim(out, s, [v for v in visitors if v.region != host.region], host,
+                            strength, "go", explicit=explicit, start=start, end=host.end)
+            if RETURN_VISIT_RE.search(self.flat, t.start(), t.end() + 10):
+                # A return visit says the other side came first.
+                for c in out[before:]:
+                    out.append(Claim(c.host, c.visitor, s, 0.7, "return", c.host_mention,  # type: ignore[arg-type]
+                                     c.visitor_mention, False, True))
+        return out
+
+    def _go_hosts(self, s: Sentence, ms: list[Mention], pos: int, direct: bool,
+                  trigger: str) -> tuple[list[Mention], Mention | None]:
+        """The hosts after a GO trigger at ``pos`` and a visitor written between them."""
+        window_end = min(s.end, pos + GO_GAP_MAX)
+        between = None
+        first = self._after([m for m in ms if m.start >= pos], pos, _VISITOR_GAP_RE, 14)
+        venues = [m for m in self.ctx.venues(s) if m.start >= pos]
+        if direct:
+            host = self._after([m for m in ms + venues if m.start >= pos], pos, _HOST_GAP_RE, 20)
+            if host is None and re.match(r"\s*(?:Kantor|Balai|Gedung|Rumah|Pendopo)", self.flat[pos:]):
+                host = next(iter(venues), None)
+            return ([host] if host is not None else []), None
+        for prep in TO_RE.finditer(self.flat, pos, window_end):
+            gap = self.flat[pos:prep.start()]
+            if _BREAK_RE.search(gap) or PASSIVE_RE.search(gap) or RECEIVE_RE.search(gap):
+                break
+            word = prep.group().strip().lower()
+            if word == "dengan" and re.search(r"\bbersama\s+$", gap):
+                continue  # "bersama dengan X": X comes along
+            if first is not None and first.start < prep.start() and re.fullmatch(
+                    r"[^,.;]*", self.flat[first.end:prep.start()]):
+                between = first
+            candidates = [m for m in ms + venues if m.start >= prep.end()]
+            host = self._after(candidates, prep.end(), _HOST_GAP_RE, 12)
+            if host is None:
+                if word == "ke" and re.match(r"\s*(?:luar|sejumlah|beberapa|berbagai)",
+                                             self.flat[prep.end():]):
+                    break
+                continue
+            if NOT_A_GOVERNMENT_RE.search(self.flat, prep.end(), host.start):
+                break
+            hosts = [host] + self._more_hosts(s, ms, host)
+            return hosts, between
+        # "Dua Kabupaten yang berkunjung ... di Ruang Rapat Diskominfo Kabupaten Batang".
+        venue = next((v for v in venues if re.search(r"\b(?:di|bertempat)\s+[^.;]{0,40}$",
+                                                      self.flat[pos:v.start])), None)
+        return ([venue] if venue is not None else []), None
+
+    def _more_hosts(self, s: Sentence, ms: list[Mention], host: Mention) -> list[Mention]:
+        """"ke Batam, Komisi B ke Pekanbaru ...": more hosts of one trip; a province host
+        detailed by regions inside it ("ke NTT ... Kabupaten Manggarai Timur ...")."""
+        more = []
+        for m in ms:
+            if m.start <= host.end or m.region is None:
+                continue
+            gap = self.flat[host.end:m.start]
+            if _BREAK_RE.search(gap) or RECEIVE_RE.search(gap) or PASSIVE_RE.search(gap):
+                break
+            if re.search(r"\bdi\s+(?:\w+\s+)?$", gap):
+                continue  # "ke DPR Papua di Kota Jayapura": where, not whom
+            inside = host.region is not None and host.region.is_province and \
+                host.kind in ("bare", "gov") and not host.text.startswith("Pem") and \
+                m.region.province_code == host.region.code
+            if inside or re.search(r"\bke\s+$", gap):
+                more.append(m)
+        return more
+
+    # -- a signing at one side's venue
+
+    def _signing(self, s: Sentence, ms: list[Mention]) -> list[Claim]:
+        if not SIGN_RE.search(self.flat, s.lead, s.end) or len(ms) < 2:
+            return []
+        pairs = []
+        for a, b in zip(ms, ms[1:]):
+            if a.region is None or b.region is None or a.region == b.region:
+                continue
+            if _SIGN_ACTOR_GAP_RE.match(self.flat[a.end:b.start]) or re.match(
+                    r"[^.;]{0,80}\bdengan\s+(?:\w+\s+){0,2}$", self.flat[a.end:b.start]):
+                pairs.append((a, b))
+        out: list[Claim] = []
+        for a, b in pairs[:1]:
+            venue = self._venue_region(s, {a.region.code, b.region.code})  # type: ignore[union-attr]
+            if venue is None:
+                continue
+            host, visitor = (a, b) if venue == a.region.code else (b, a)  # type: ignore[union-attr]
+            self._claim(out, s, [visitor], host, 0.8, "sign", start=a.start, end=b.end)
+        return out
+
+    def _venue_region(self, s: Sentence, codes: set[str]) -> str | None:
+        """The region of the venue named in the sentence (or the next one of its paragraph)."""
+        near = [s] + [x for x in self.ctx.sentences[s.index + 1:s.index + 12]
+                      if x.paragraph <= s.paragraph + 8 and not x.noise]
+        for x in near:
+            if x is not s and not re.search(r"\b(?:bertempat|berlangsung|dilaksanakan|"
+                                            r"digelar)\b", x.text, re.I):
+                continue
+            for v in self.ctx.venues(x):
+                if v.region is not None and v.region.code in codes:
+                    return v.region.code
+        return None
+
+    def _venue_host(self, s: Sentence, pos: int, exclude: Mention) -> Mention | None:
+        for v in self.ctx.venues(s):
+            if v.region is not None and v.region != exclude.region:
+                return v
+        return None
+
+    # -- finding the sides
+
+    def _subject(self, s: Sentence, ms: list[Mention], before: int) -> Mention | None:
+        """The government a clause is about: the first side named after the last verb
+        before ``before``, unless it is the object of a preposition or accompanies."""
+        cands = [m for m in ms if s.lead <= m.start and m.end <= before and
+                 not _BREAK_RE.search(self.flat, m.end, before) and
+                 not _OBJECT_BEFORE_RE.search(self.flat, max(s.lead, m.start - 40), m.start)]
+        if any(x.strong for x in cands):
+            cands = [m for m in cands if m.strong or ANAPHORA_RE.search(
+                self.flat, max(s.lead, m.start - 12), m.start)]
+        for i, m in enumerate(cands):
+            later = cands[i + 1] if i + 1 < len(cands) else None
+            if later is not None and _VERB_RE.search(self.flat, m.extent, later.start):
+                continue  # a new clause starts between them
+            return m
+        return None
+
+    def _group_head(self, m: Mention, ms: list[Mention]) -> Mention:
+        """The first of the coordinated mentions that ``m`` ends ("A, B dan m")."""
+        head = m
+        for x in reversed([x for x in ms if x.end <= head.start]):
+            if re.fullmatch(r"\s*(?:\([^()]{1,40}\))?\s*(?:,|,?\s*dan|,?\s*serta|&)\s*",
+                            self.flat[x.extent:head.start]):
+                head = x
+            else:
+                break
+        return head
+
+    def _group(self, first: Mention, ms: list[Mention], limit: int) -> list[Mention]:
+        """``first`` and the mentions coordinated with it ("DPRD Kota P, Kabupaten B dan ...")."""
+        group = [first]
+        last = first
+        for m in ms:
+            if m.start < last.extent or m.end > limit:
+                continue
+            gap = self.flat[last.extent:m.start]
+            if not re.fullmatch(r"\s*(?:\([^()]{1,40}\))?\s*(?:,|,?\s*dan|,?\s*serta|&)\s*"
+                                r"(?:(?:pimpinan|anggota|rombongan|jajaran)\s+(?:dan\s+\w+\s+)?)?",
+                                gap, re.I):
+                break
+            if m.kind == KIND_BARE and first.kind != KIND_BARE and first.body == BODY_COUNCIL:
+                continue
+            group.append(m)
+            last = m
+        if first.body == BODY_COUNCIL:  # "DPRD Kota P, Kabupaten B": the list shares its body
+            group = [first] + [_as_council(m) if m.kind in ("gov", KIND_BARE) and not
+                               re.match(r"Pem", m.text) else m for m in group[1:]]
+        return group
+
+    def _after(self, ms: list[Mention], pos: int, gap_re: re.Pattern[str], max_gap: int
+               ) -> Mention | None:
+        for m in ms:
+            if m.start < pos - 1:
+                continue
+            gap = self.flat[pos:m.start]
+            if len(gap) > max_gap or not gap_re.match(gap):
+                return None
+            return m
+        return None
+
+    def _actor_between(self, start: int, end: int) -> bool:
+        return bool(NON_REGIONAL_ACTOR_RE.search(self.flat, start, end) or
+                    NOT_A_GOVERNMENT_RE.search(self.flat, start, end))
+
+    def _enumerated(self, s: Sentence, start: int, end: int | None = None) -> list[Mention]:
+        """Governments listed after a count: "tiga kabupaten ... yaitu A, B dan C"."""
+        text = self.flat[start:end if end is not None else s.end]
+        if not GROUP_RE.search(text):
+            return []
+        out: list[Mention] = []
+        near = [s] + [x for x in self.ctx.sentences[s.index + 1:s.index + 3]
+                      if x.paragraph == s.paragraph]
+        for x in near:
+            for e in ENUMERATION_RE.finditer(self.flat, x.start, x.end):
+                first = self._after([m for m in self.ctx.parties(x) if m.start >= e.end()],
+                                    e.end(), _VISITOR_GAP_RE, 40)
+                if first is not None:
+                    out += [m for m in self._group(first, self.ctx.parties(x), x.end)
+                            if m not in out]
+        return out
+
+    def _implicit(self, s: Sentence, before: int) -> Mention | None:
+        """The delegation a sentence points back to: a named person, "rombongan", "Komisi A
+        DPRD", "mereka"."""
+        clause = self.flat[s.lead:before]
+        if NON_REGIONAL_ACTOR_RE.search(clause):
+            return None
+        person = self.ctx.named(clause)
+        if person is not None and person.mention is not None:
+            return person.mention
+        if BARE_COUNCIL_RE.search(clause) and self.state.council is not None:
+            return self.state.council
+        if ANAPHORA_RE.search(clause) and self.state.visitor is not None:
+            return self.state.visitor
+        return None
+
+    def _previous_subject(self, s: Sentence) -> Mention | None:
+        """For "Langkah itu diwujudkan melalui kunjungan kerja ke A": the government the
+        previous sentence of the paragraph is about."""
+        if s.index == 0:
+            return None
+        prev = self.ctx.sentences[s.index - 1]
+        if prev.paragraph != s.paragraph or prev.noise:
+            return None
+        return self._subject(prev, self.ctx.parties(prev), prev.end + 1)
+
+    def _note_delegation(self, s: Sentence, ms: list[Mention]) -> None:
+        """A sentence that names a delegation without a host ("Kunjungan kerja yang
+        dilakukan DPRD Kabupaten Bantul ...") makes it the one later sentences refer to."""
+        if s.headline:
+            return
+        for t in GO_RE.finditer(self.flat, s.lead, s.end):
+            near = [m for m in ms if abs(m.start - t.end()) < 60 and m.strong]
+            if near:
+                self.state.note(near[0], self.ctx)
+                return
+        for m in ms:
+            if m.strong and re.search(r"\b(?:rombongan|delegasi)\s+$",
+                                      self.flat[max(0, m.start - 12):m.start], re.I):
+                self.state.note(m, self.ctx)
+                return
+
+
+def _as_council(m: Mention) -> Mention:
+    from dataclasses import replace
+
+    return replace(m, body=BODY_COUNCIL)
+
+
+def _not_now(text: str, start: int, end: int, lead: int) -> bool:
+    """Whether the clause from ``start`` to ``end`` plans, hopes or denies rather than tells
+    (plans are also read in the words just before ``start``, from ``lead`` on)."""
+    return bool(PLANNED_RE.search(text, max(lead, start - 60), end) or
+                NOT_DONE_RE.search(text, max(0, start), end))
+
+
+def _dedupe(claims: list[Claim]) -> list[Claim]:
+    seen: dict[tuple, Claim] = {}
+    for c in claims:
+        key = (c.visitor, c.host, c.past)
+        if key not in seen or seen[key].strength < c.strength:
+            seen[key] = c
+    return list(seen.values())
+
+
+def read_claims(ctx: Context) -> list[Claim]:
+    """Every claim of the report, in order."""
+    return Reader(ctx).run()
+
+
+__all__ = ["Claim", "read_claims"]
+_ = (KIND_ROLE, BODY_GOVERNMENT)

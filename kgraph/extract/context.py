@@ -1,0 +1,152 @@
+"""What a report says about its governments, read once and shared by the claim readers.
+
+- Mentions per sentence, with ambiguous names resolved from the rest of the report: a
+  bare "Malang" (or "Sekda Malang") is Kota Malang when the report also says "Pemkot
+  Malang" or "Wali Kota Malang", Kabupaten Malang when it says "Pemkab" or "Bupati".
+- The body of a side written with a level word only ("dari Kabupaten Pekalongan"): a
+  council when the report calls that region's side a council and never a government.
+- Officials and their names; a name mentioned again ("Gubernur Khofifah", "Sumendap")
+  points back to the official's government.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import replace
+
+from ..articles import Article
+from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
+from .people import Person, find_people
+from .regions import KIND_BARE, KIND_COUNCIL, KIND_GOV, KIND_OFFICE, KIND_ROLE, KIND_VENUE, \
+    Mention, RegionMatcher
+from .text import Document, Sentence, segment
+
+Party = tuple[str, str]  # (region code, body)
+
+
+class Context:
+    """A segmented report with its mentions and officials."""
+
+    def __init__(self, article: Article, matcher: RegionMatcher) -> None:
+        self.article = article
+        self.matcher = matcher
+        self.doc: Document = segment(article.body)
+        self.body = article.body
+        self.flat = self.doc.flat
+        self.sentences: list[Sentence] = self.doc.sentences
+        self._starts = [s.start for s in self.sentences]
+        mentions = [m for m in matcher.find(self.flat) if not self._in_lead(m)]
+        self.mentions = self._resolve(mentions)
+        self.by_sentence: dict[int, list[Mention]] = {}
+        for m in self.mentions:
+            s = self.sentence_of(m.start)
+            if s is not None and not self.sentences[s].noise:
+                self.by_sentence.setdefault(s, []).append(m)
+        headline_end = max((s.end for s in self.sentences if s.headline), default=0)
+        self.people: list[Person] = find_people(self.flat, self.sentence_index, self.mentions,
+                                                matcher, headline_end)
+        self._bodies = self._body_evidence()
+        self._names = {p.name.split()[-1].lower(): p for p in self.people
+                       if p.name and p.region is not None and not p.in_headline}
+
+    # -- positions
+
+    def sentence_of(self, offset: int) -> int | None:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i < 0 or offset > self.sentences[i].end:
+            return None
+        return i
+
+    def sentence_index(self, offset: int) -> int:
+        s = self.sentence_of(offset)
+        return -1 if s is None else s
+
+    def _in_lead(self, m: Mention) -> bool:
+        """A mention in a dateline ("MALANG – ") names where, not who."""
+        s = self.sentence_of(m.start)
+        return s is not None and m.start < self.sentences[s].lead
+
+    # -- mentions
+
+    def parties(self, s: Sentence) -> list[Mention]:
+        """The mentions of sentence ``s`` that can be a side of a visit."""
+        return [m for m in self.by_sentence.get(s.index, []) if m.party and m.candidates]
+
+    def venues(self, s: Sentence) -> list[Mention]:
+        return [m for m in self.by_sentence.get(s.index, []) if m.kind == KIND_VENUE
+                and m.region is not None]
+
+    def dateline_regions(self) -> list[Region]:
+        """Regions named in the report's datelines ("Palembang, jejakopd.com – ")."""
+        out = []
+        for s in self.sentences[:12]:
+            if s.lead > s.start:
+                for m in self.matcher.find(self.flat[s.start:s.lead]):
+                    if m.region is not None:
+                        out.append(m.region)
+        return out
+
+    def _resolve(self, mentions: list[Mention]) -> list[Mention]:
+        """Ambiguous names take the region the report names unambiguously elsewhere."""
+        votes: Counter[str] = Counter()
+        for m in mentions:
+            if m.region is not None and m.level and not m.qualifier and not m.blocked:
+                votes[m.region.code] += 1
+        out = []
+        for m in mentions:
+            if m.region is None and len(m.candidates) > 1:
+                ranked = sorted(m.candidates, key=lambda r: -votes[r.code])
+                if votes[ranked[0].code] and votes[ranked[0].code] > votes[ranked[1].code]:
+                    m = replace(m, candidates=(ranked[0],))
+            out.append(m)
+        return out
+
+    def _body_evidence(self) -> dict[str, set[str]]:
+        """For each region: the bodies its explicit mentions name (council, government)."""
+        seen: dict[str, set[str]] = {}
+        for m in self.mentions:
+            if m.region is None or m.blocked or m.qualifier:
+                continue
+            explicit = m.kind in (KIND_COUNCIL, KIND_OFFICE) or (
+                m.kind in (KIND_GOV, KIND_ROLE, KIND_VENUE) and m.body == BODY_COUNCIL) or (
+                m.kind in (KIND_GOV, KIND_ROLE) and re.match(
+                    r"(?:Pem|Pemerintah|Pemda)", m.text))
+            if m.kind == KIND_ROLE and m.role and m.body == BODY_GOVERNMENT:
+                explicit = True
+            if explicit:
+                seen.setdefault(m.region.code, set()).add(m.body)
+        return seen
+
+    def body_of(self, m: Mention) -> str:
+        """The body of a side: as written, or from the report when only a level word says."""
+        if m.kind in (KIND_COUNCIL, KIND_OFFICE, KIND_ROLE) or m.region is None:
+            return m.body
+        if m.kind == KIND_GOV and re.match(r"(?:Pem|Pemerintah|Pemda)", m.text):
+            return m.body
+        bodies = self._bodies.get(m.region.code, set())
+        if bodies == {BODY_COUNCIL}:
+            return BODY_COUNCIL
+        return m.body
+
+    def party(self, m: Mention) -> Party | None:
+        if m.region is None:
+            return None
+        return (m.region.code, self.body_of(m))
+
+    # -- people
+
+    def person_at(self, start: int, end: int) -> Person | None:
+        return next((p for p in self.people if start <= p.start < end), None)
+
+    def named(self, text: str) -> Person | None:
+        """An official named earlier, by the last word of the name ("Gubernur Khofifah")."""
+        for word in re.findall(r"[A-Z][a-z]{2,}", text):
+            p = self._names.get(word.lower())
+            if p is not None:
+                return p
+        return None
+
+
+__all__ = ["Context", "Party"]
+_ = KIND_BARE

@@ -1,0 +1,165 @@
+"""The facts of one visit, read around the sentences that state it: date, the delegation's
+leader, the host official who received it, an agreement signed, topics and the venue.
+
+Every fact keeps the span of text it came from.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ..articles import AgreementRef, PersonRef
+from ..gazetteer import Region
+from .agreements import find_agreement
+from .context import Context
+from .dates import find_dates
+from .patterns import DIPIMPIN_RE, PLACE_RE, RECEIVE_RE, RECEIVED_BY_RE
+from .people import Person
+from .text import Sentence
+from .topics import default_topic_finder
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a fact was read: character offsets into the article body and the text there."""
+
+    start: int
+    end: int
+    text: str
+
+
+class Facts:
+    """Reads the facts of visits from one report."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.flat = ctx.flat
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(start, end, self.ctx.body[start:end])
+
+    def date(self, support: list[int], seg: list[Sentence], spans: dict[str, Span],
+             past: bool) -> dt.date | None:
+        published = self.ctx.article.published
+        sentences = self.ctx.sentences
+        ordered = [sentences[i] for i in support if sentences[i].past == past] + \
+            [s for s in seg if not s.past and s.index not in support]
+        for s in ordered:
+            for d in find_dates(s.text, published=published, offset=s.start):
+                if d.date is None:
+                    return None  # a day without a year and no published date: unknown
+                spans["date"] = self.span(d.start, d.end)
+                return d.date
+        if past:
+            return None
+        # Several visits reported together: the date of the report's lead applies.
+        for s in sentences:
+            if s.noise or s.past or s.headline:
+                continue
+            for d in find_dates(s.text, published=published, offset=s.start):
+                if d.date is not None:
+                    spans["date"] = self.span(d.start, d.end)
+                return d.date
+        return None
+
+    def person(self, region: Region, body: str, support: list[int], seg: list[Sentence],
+               key: str, spans: dict[str, Span], receiving: bool = False) -> PersonRef | None:
+        seg_ids = {s.index for s in seg} | set(support)
+        people = self.ctx.people
+        named = [p for p in people if p.name and p.sentence in seg_ids and not p.in_headline]
+        cue = RECEIVED_BY_RE if receiving else DIPIMPIN_RE
+        ordered = support + [s.index for s in seg if s.index not in support]
+        # 1. "dipimpin Wakil Wali Kota Serang, Nur Agis Aulia" / "diterima oleh Bupati A".
+        for i in ordered:
+            s = self.ctx.sentences[i]
+            for m in cue.finditer(self.flat, s.start, s.end):
+                for p in named:
+                    if p.start == m.end() and _fits(p, region, body, receiving):
+                        return self._ref(p, region, key, spans)
+        if receiving:  # "Wawali Malang Ali Muthohirin menyambut rombongan ..."
+            for i in support:
+                s = self.ctx.sentences[i]
+                for m in RECEIVE_RE.finditer(self.flat, s.start, s.end):
+                    for p in named:
+                        if p.region == region and p.sentence == i and \
+                                0 <= m.start() - p.name_end <= 3:
+                            return self._ref(p, region, key, spans)
+        else:  # "Anang Warsito, pimpinan rombongan DPRD X"
+            for p in named:
+                if p.leads_delegation and (p.region is None or p.region == region):
+                    return self._ref(p, region, key, spans)
+        # 2. The highest-ranking official of that side named around the visit.
+        own = [p for p in named if p.region == region and p.body == body]
+        if not own:
+            own = [p for p in named if p.region == region]
+        if not own:
+            return None
+        p = min(own, key=lambda p: (p.rank, p.start))
+        return self._ref(p, region, key, spans)
+
+    def _ref(self, p: Person, region: Region, key: str, spans: dict[str, Span]) -> PersonRef:
+        if p.represented_by is not None:  # "Wali Kota A diwakili Asisten Umum B": B received
+            p = self.ctx.people[p.represented_by]
+            if p.name is None:
+                return None  # type: ignore[return-value]
+        spans[key] = self.span(p.name_start, p.name_end)
+        return PersonRef(p.name, p.role.strip(" ,") or None)  # type: ignore[arg-type]
+
+    def agreement(self, seg: list[Sentence], date: dt.date | None,
+                  spans: dict[str, Span]) -> AgreementRef | None:
+        for s in sorted(seg, key=lambda s: s.headline):  # the body says more than a headline
+            if s.past:
+                continue
+            found = find_agreement(s.text, s.start)
+            if found is None:
+                continue
+            dates = [d.date for d in find_dates(s.text, published=self.ctx.article.published)]
+            if date is not None and any(d is not None and d != date for d in dates):
+                continue  # signed on another day
+            spans["agreement"] = self.span(found.start, found.end)
+            return AgreementRef(found.type, found.subject)
+        return None
+
+    def topics(self, seg: list[Sentence], support: list[int],
+               spans: dict[str, Span]) -> tuple[str, ...]:
+        finder = default_topic_finder()
+        counts: dict[str, int] = {}
+        first: dict[str, tuple[int, int]] = {}
+        strong: set[str] = set()
+        lead_paragraphs = {self.ctx.sentences[i].paragraph for i in support}
+        for s in seg:
+            if s.past:
+                continue
+            for label, start, end in finder.find(s.text, s.start):
+                counts[label] = counts.get(label, 0) + 1
+                first.setdefault(label, (start, end))
+                if s.paragraph in lead_paragraphs or s.headline:
+                    strong.add(label)
+        keep = [t for t in counts if counts[t] >= 2 or t in strong]
+        keep.sort(key=lambda t: (-counts[t], first[t][0]))
+        keep = sorted(keep[:6], key=lambda t: first[t][0])
+        for i, label in enumerate(keep):
+            spans[f"topics[{i}]"] = self.span(*first[label])
+        return tuple(keep)
+
+    def place(self, support: list[int], spans: dict[str, Span]) -> str | None:
+        for i in support:
+            s = self.ctx.sentences[i]
+            m = PLACE_RE.search(self.flat, s.start, s.end)
+            if m:
+                place = " ".join(m.group("place").split()).rstrip(" ,")
+                spans["place"] = self.span(m.start("place"), m.start("place") +
+                                           len(m.group("place").rstrip(" ,")))
+                return place
+        return None
+
+
+def _fits(p: Person, region: Region, body: str, receiving: bool) -> bool:
+    if p.region is None:
+        return p.mention is None or region in p.candidates or receiving
+    return p.region == region
+
+
+__all__ = ["Facts", "Span"]
+_ = re

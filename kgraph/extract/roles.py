@@ -1,0 +1,97 @@
+"""The titles of regional officials, one grammar for finding officials and their regions.
+
+"Wali Kota", "Bupati", "Gubernur" and their deputies, acting heads ("Pj", "Pjs", "Plt",
+"Plh", "Penjabat"), the regional secretary ("Sekda", "Sekdakab", "Sekkot", "Sekretaris
+Daerah"), assistants and expert staff ("Asisten Umum Setda", "Staf Ahli Bupati Bidang
+..."), heads of offices ("Kepala BPKAD", "Kabag Humas Setdako"), and council members
+("Ketua Komisi A DPRD", "Anggota DPRD", "Sekwan"). A title written right before a region
+name ("Bupati Sleman", "Kabag Humas Setdako Medan") says which government the person
+serves; :func:`role_level` reads the region's type from it ("Wali Kota" → Kota).
+"""
+from __future__ import annotations
+
+import re
+
+from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
+
+_ACTING = r"(?:(?:Pj\.?|Pjs\.?|Plt\.?|Plh\.?|Penjabat(?:\s+Sementara)?(?:\s*\(\s*Pjs?\s*\))?)\s+)?"
+_NUM = r"(?:[IVX]+|[A-E]|\d+)\b"
+_ROLE_ALTERNATIVES = [
+    rf"{_ACTING}(?:Wakil\s+)?(?:Wali\s*[Kk]ota|Walikota|Bupati|Gubernur)\b",
+    rf"{_ACTING}(?:Wawali(?:kota)?|Wabup|Wagub|Wako|Wakot)\b",
+    rf"{_ACTING}(?:Sekda|Sekdakab|Sekdakot|Sekdako|Sekkot|Sekkab|Sekdaprov|Sekprov|Sekwan)\b",
+    rf"{_ACTING}Sekretaris\s+(?:Daerah(?:\s+(?:Provinsi|Kota|Kabupaten))?|Kota|Kabupaten|"
+    r"DPRD|Dewan)\b",
+    r"Asisten(?:\s+(?:[IVX]+\b|Sekda\b|(?:dan\s+)?[A-Z][a-z]+))+",
+    r"Staf\s+Ahli(?:\s+(?:Wali\s*[Kk]ota|Walikota|Bupati|Gubernur))?(?:\s+Bidang"
+    r"(?:,?\s+(?:dan\s+)?[A-Z][a-z]+)+)?",
+    r"(?:Kepala|Kadis|Kaban|Kabag|Kasubag|Kabid)(?:\s+(?:dan\s+)?[A-Z][A-Za-z]+)+",
+    rf"(?:Wakil\s+)?Ketua(?:\s+Komisi\s+{_NUM}|\s+Bapemperda|\s+Pansus\s+{_NUM}|\s+Banggar|"
+    r"\s+Badan\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)?(?:\s+(?:DPRD|DPRK|DPRA|DPRP|DPR))?",
+    rf"Anggota(?:\s+Komisi\s+{_NUM})?(?:\s+(?:DPRD|DPRK|DPRA|DPR))?",
+]
+_ROLE = "(?:" + "|".join(_ROLE_ALTERNATIVES) + ")"
+# Office words that may stand between a title and the region: "Asisten I Setda Kota X".
+_TAIL = (r"(?:\s*\([^()\n]{1,30}\))?(?:\s+(?:Setda|Setkab|Setdaprov|Setdakab|Setdakot|Setdako|"
+         r"Setkot|Setprov|Sekretariat\s+Daerah|Pemkot|Pemkab|Pemprov|Pemko|DPRD|DPRK))*")
+
+#: A title right before a region name (searched in the text before the name).
+ROLE_BEFORE_RE = re.compile(rf"\b(?P<role>{_ROLE}{_TAIL})\s*$")
+#: A title anywhere in a text (the start of an official's mention).
+ROLE_HEAD_RE = re.compile(rf"\b{_ROLE}")
+ROLE_TAIL_RE = re.compile(_TAIL)
+
+
+def role_level(role: str) -> str:
+    """The region type a title implies: "Kota", "Kabupaten", "Provinsi" or ""."""
+    low = role.lower()
+    if re.search(r"wali\s*kota|walikota|wawali|wako|wakot|sekdako|sekkot|sekdakot|setdako|"
+                 r"setdakot|setkot|sekretaris\s+(?:daerah\s+)?kota", low):
+        return "Kota"
+    if re.search(r"bupati|wabup|sekdakab|sekkab|setdakab|setkab|sekretaris\s+(?:daerah\s+)?"
+                 r"kabupaten", low):
+        return "Kabupaten"
+    if re.search(r"gubernur|wagub|sekprov|sekdaprov|setdaprov|setprov|sekretaris\s+daerah\s+"
+                 r"provinsi", low):
+        return "Provinsi"
+    return ""
+
+
+def role_region_words(role: str) -> str:
+    """Council words of a title, kept when the region is looked up: "Ketua DPRD" → "DPRD"."""
+    found = re.search(r"\b(DPRD|DPRK|DPRA|DPRP)\b", role)
+    return found.group(1) if found else ""
+
+
+def role_body(role: str) -> str:
+    """Whether a title belongs to a council or to a government."""
+    if re.search(r"DPRD|DPRK|DPRA|DPRP|\bDPR\b|Komisi|Bapemperda|Pansus|Banggar|Sekwan|"
+                 r"Sekretaris\s+(?:DPRD|Dewan)|Anggota", role):
+        return BODY_COUNCIL
+    return BODY_GOVERNMENT
+
+
+def rank(role: str) -> int:
+    """How senior a title is (0 = head of region or council)."""
+    low = re.sub(r"^(?:pj\.?|pjs\.?|plt\.?|plh\.?|penjabat(?: sementara)?)\s+", "", role.lower())
+    if re.match(r"(?:wali kota|walikota|wako|bupati|gubernur)\b", low):
+        return 0
+    if re.match(r"ketua (?:dprd|dprk|dpra|dprp|dpr)\b", low):
+        return 0
+    if re.match(r"(?:wakil (?:wali kota|walikota|bupati|gubernur)|wawali|wabup|wagub)\b", low):
+        return 1
+    if re.match(r"wakil ketua (?:dprd|dprk|dpr)\b", low):
+        return 1
+    if re.match(r"ketua (?:komisi|bapemperda|pansus|badan|banggar)", low):
+        return 2
+    if re.match(r"sekretaris daerah|sek(?:da|dakab|dakot|dako|kot|kab|daprov|prov)\b", low):
+        return 2
+    if low.startswith(("asisten", "staf ahli", "wakil ketua")):
+        return 3
+    if low.startswith(("kepala", "kadis", "kaban")):
+        return 4
+    return 5
+
+
+__all__ = ["ROLE_BEFORE_RE", "ROLE_HEAD_RE", "ROLE_TAIL_RE", "rank", "role_body", "role_level",
+           "role_region_words"]
