@@ -23,7 +23,8 @@ _TYPES = [
 ]
 _NOT_NOW_RE = re.compile(
     r"\b(?:belum|tidak\s+ada|tanpa|akan|rencana|direncanakan|berencana|menyiapkan|"
-    r"disiapkan|draf|draft|rancangan|ditargetkan|sebelumnya|pernah|sejak|tindak\s+lanjut|"
+    r"disiapkan|draf|draft|rancangan|ditargetkan|sebelumnya|pernah|sejak|semenjak|persiapan|"
+    r"mempersiapkan|menjelang|tindak\s+lanjut|"
     r"menindaklanjuti|ditindaklanjuti\s+dengan\s+penandatanganan|telah\s+menandatangani|"
     r"sudah\s+menandatangani|yang\s+telah\s+ditandatangani|(?:tahun|bulan|pekan|minggu)\s+lalu|"
     r"(?:19|20)\d\d\s+lalu|pada\s+(?:januari|februari|maret|april|mei|juni|juli|agustus|"

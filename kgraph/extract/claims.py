@@ -26,7 +26,8 @@ from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
 from .context import Context, Party
 from .patterns import (
     ANAPHORA_RE, BARE_COUNCIL_RE, DIRECT_GO_RE, ENUMERATION_RE, GO_GAP_MAX, GO_RE, GROUP_RE,
-    NON_REGIONAL_ACTOR_RE, NOT_A_GOVERNMENT_RE, NOT_DONE_RE, PASSIVE_RE, PLANNED_RE, RECEIVE_RE,
+    CANCELLED_RE, NON_REGIONAL_ACTOR_RE, NOT_A_GOVERNMENT_RE, NOT_DONE_RE, PASSIVE_RE,
+    PLANNED_RE, RECEIVE_RE,
     RETURN_VISIT_RE, SIGN_RE, TO_RE,
 )
 from .regions import KIND_BARE, KIND_ROLE, Mention
@@ -36,7 +37,7 @@ _OBJECT_BEFORE_RE = re.compile(
     r"\b(?:di|ke|dari|oleh|untuk|kepada|terhadap|dengan|antara|didampingi|bersama|beserta|"
     r"mendampingi|selain|seperti|juga|bagi|menerima|mewakili|diwakili|atas\s+nama)\s+"
     r"(?:[a-z]+\s+){0,2}$", re.I)
-_BREAK_RE = re.compile(r"[.;:!?]|\s[–—]\s")
+_BREAK_RE = re.compile(r"[;:!?]|\s[–—]\s")  # periods inside a sentence are abbreviations
 # A finite verb between two names starts a new clause ("Pemko A menyambut kehadiran B").
 _VERB_RE = re.compile(
     r"\b(?!(?:mewakili|melalui|meliputi|mendampingi|membawa|memimpin)\b)(?:me(?:m|n|ng|ny)?"
@@ -120,7 +121,7 @@ class Reader:
         if hp is None:
             return
         if _not_now(self.flat, start if start >= 0 else s.lead, end if end >= 0 else host.end,
-                    s.lead):
+                    s.lead, s.end):
             return
         weight = strength * (0.5 if s.headline else 1.0)
         for v in visitors:
@@ -235,7 +236,8 @@ class Reader:
         first = self._after([m for m in ms if m.start >= pos], pos, _VISITOR_GAP_RE, 14)
         venues = [m for m in self.ctx.venues(s) if m.start >= pos]
         if direct:
-            host = self._after([m for m in ms + venues if m.start >= pos], pos, _HOST_GAP_RE, 20)
+            host = self._after(sorted((m for m in ms + venues if m.start >= pos),
+                                      key=lambda m: m.start), pos, _HOST_GAP_RE, 20)
             if host is None and re.match(r"\s*(?:Kantor|Balai|Gedung|Rumah|Pendopo)", self.flat[pos:]):
                 host = next(iter(venues), None)
             return ([host] if host is not None else []), None
@@ -246,10 +248,13 @@ class Reader:
             word = prep.group().strip().lower()
             if word == "dengan" and re.search(r"\bbersama\s+$", gap):
                 continue  # "bersama dengan X": X comes along
+            if word == "di" and re.match(r"belajar|menimba|timba", trigger, re.I):
+                continue  # "belajar ... di Kota A" tells what, not where the delegation went
             if first is not None and first.start < prep.start() and re.fullmatch(
                     r"[^,.;]*", self.flat[first.end:prep.start()]):
                 between = first
-            candidates = [m for m in ms + venues if m.start >= prep.end()]
+            candidates = sorted((m for m in ms + venues if m.start >= prep.end()),
+                                key=lambda m: m.start)
             host = self._after(candidates, prep.end(), _HOST_GAP_RE, 12)
             if host is None:
                 if word == "ke" and re.match(r"\s*(?:luar|sejumlah|beberapa|berbagai)",
@@ -429,7 +434,8 @@ class Reader:
         prev = self.ctx.sentences[s.index - 1]
         if prev.paragraph != s.paragraph or prev.noise:
             return None
-        return self._subject(prev, self.ctx.parties(prev), prev.end + 1)
+        subject = self._subject(prev, self.ctx.parties(prev), prev.end + 1)
+        return subject if subject is not None and subject.strong else None
 
     def _note_delegation(self, s: Sentence, ms: list[Mention]) -> None:
         """A sentence that names a delegation without a host ("Kunjungan kerja yang
@@ -454,11 +460,13 @@ def _as_council(m: Mention) -> Mention:
     return replace(m, body=BODY_COUNCIL)
 
 
-def _not_now(text: str, start: int, end: int, lead: int) -> bool:
+def _not_now(text: str, start: int, end: int, lead: int, stop: int) -> bool:
     """Whether the clause from ``start`` to ``end`` plans, hopes or denies rather than tells
-    (plans are also read in the words just before ``start``, from ``lead`` on)."""
+    (plans are also read in the words just before ``start``, from ``lead`` on; a
+    cancellation anywhere up to ``stop``, the end of the sentence)."""
     return bool(PLANNED_RE.search(text, max(lead, start - 60), end) or
-                NOT_DONE_RE.search(text, max(0, start), end))
+                NOT_DONE_RE.search(text, max(0, start), end) or
+                CANCELLED_RE.search(text, max(lead, start - 60), stop))
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:

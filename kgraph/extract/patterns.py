@@ -9,7 +9,7 @@ import re
 RECEIVE_RE = re.compile(
     r"\b(?:menerima|terima|menyambut|sambut|kedatangan|dikunjungi|didatangi|disambangi|"
     r"menjamu|mendapat(?:kan)?|kedatangannya)\s+(?:(?:langsung|hangat|baik|secara\s+langsung|"
-    r"secara\s+resmi|resmi)\s+)?(?:(?:kunjungan|kunker|rombongan|delegasi|tamu|kedatangan|"
+    r"secara\s+resmi|resmi|dengan\s+hangat|dengan\s+baik|dengan\s+antusias)\s+)?(?:(?:kunjungan|kunker|rombongan|delegasi|tamu|kedatangan|"
     r"studi|study|tim|audiensi|silaturahmi|silaturahim|jajaran|wakil|anggota|komisi|pansus|"
     r"pimpinan|para|sejumlah|peserta)\b|(?=(?:dprd|dprk|pemkot|pemko|pemkab|pemprov|"
     r"pemerintah|bupati|wali|walikota|gubernur|sekda|dinas|bappeda|pj|pjs|plt|penjabat|"
@@ -62,9 +62,11 @@ PLANNED_RE = re.compile(
     r"\b(?:akan|hendak|berencana|rencana(?:nya)?|direncanakan|dijadwalkan|diagendakan|"
     r"dijadwal|besok|lusa|mendatang|ke\s+depan|nanti(?:nya)?|batal|dibatalkan|tidak\s+jadi|"
     r"ditunda|ditolak|mengundang|diundang|mengajak|berharap|mengharapkan|harapkan|diharapkan|"
-    r"semoga|undangan\s+untuk|ingin|mau)\b",
+    r"semoga|undangan\s+untuk|ingin|mau|seharusnya|semestinya|mestinya|harus|wajib|perlu)\b",
     re.I,
 )
+# A visit called off, wherever the sentence says so.
+CANCELLED_RE = re.compile(r"\b(?:batal|dibatalkan|tidak\s+jadi|urung|ditunda|ditolak)\b", re.I)
 # ... or that denies one, or tells a habit rather than a visit (read from the delegation on).
 NOT_DONE_RE = re.compile(
     r"\b(?:tidak|belum|bukan|jika|kalau|apabila|bila|seandainya|rutin|kerap|sering|biasanya|"

@@ -71,7 +71,8 @@ _OFFICE_RE = re.compile(
 _VENUE_RE = re.compile(
     r"\b(?:Kantor|Gedung|Ruang|Aula|Pendopo|Pendapa|Rumah\s+(?:Dinas|Jabatan)|Balai|Bangsal|"
     r"Wisma|Graha|Lobby|Lobi|Halaman|Komplek|Kompleks|Pringgitan|Bale|Auditorium|"
-    r"Command\s+Center|Mess|Guest\s+House)\b[^,.;:\n()]{0,50}$",
+    r"Command\s+Center|Mess|Guest\s+House|Mal\s+Pelayanan\s+Publik|MPP)\b"
+    r"(?:[^,.;:\n()]|\([A-Za-z]{2,10}\)){0,50}$",
     re.I,
 )
 # A region name inside the name of something that is not a regional government.
@@ -82,7 +83,7 @@ _BLOCKED_RE = re.compile(
     r"Pelabuhan|Stasiun|Terminal|Lapas|Rutan|Basarnas|BMKG|BPN|Kantah|Bulog|Pelindo|PLN|PDAM|"
     r"Perumda|Hotel|Alun|Masjid|Gereja|Pasar|Taman|Museum|Kecamatan|Kelurahan|Desa|Jalan|Jl|"
     r"Festival|Piala|Liga|Persatuan|Asosiasi|APEKSI|APKASI|APPSI|Forum|Rakernas|Rakerwil|Pekan|"
-    r"Porprov|Klub|Persib|Arema|Persebaya|Ombudsman|Komite|Forkopimda|Kwarda|Kwarcab|PWI|KONI|"
+    r"Porprov|Klub|Persib|Arema|Persebaya|Ombudsman|Ibu\s*[Kk]ota|Komite|Forkopimda|Kwarda|Kwarcab|PWI|KONI|"
     r"Dekranasda|PKK|TP\.?\s*PKK|Ikatan|Paguyuban|Kerukunan|Keluarga\s+Besar|Warga)\b"
     r"[^,.;:\n]{0,40}$"
 )
@@ -91,6 +92,9 @@ _GUARDED_ALIASES = {"mitra": "71.07", "benteng": "17.09", "kobar": "62.01", "kot
 _GUARD_BEFORE_RE = re.compile(
     r"(?:Pemkab|Pemerintah\s+Kabupaten|Kabupaten|Bupati|Wabup|Wakil\s+Bupati|DPRD|Sekda|"
     r"Kab\.)\s*$", re.I)
+# "Ogan Komering Ulu (OKU) Timur": an abbreviation written inside a name.
+_INNER_ABBREVIATION_RE = re.compile(
+    r"(?<= )\([A-Z]{2,8}\)(?= (?:Timur|Barat|Utara|Selatan|Tengah|Raya|Laut|Darat|Hulu|Hilir)\b)")
 _PAPUA_ACEH = ("91", "92", "93", "94", "95", "96", "97", "11")
 
 
@@ -147,7 +151,8 @@ class RegionMatcher:
 
     def find(self, text: str) -> list[Mention]:
         """All mentions in ``text``, in order, with offsets into ``text``."""
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
+        scan = _INNER_ABBREVIATION_RE.sub(lambda m: " " * len(m.group()), text)
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(scan)]
         mentions: list[Mention] = []
         i, n = 0, len(tokens)
         while i < n:
@@ -157,7 +162,9 @@ class RegionMatcher:
                 continue
             matched = 0
             for size in range(min(_MAX_WORDS, n - i), 0, -1):
-                if not all(text[tokens[j][1]:tokens[j + 1][0]] in (" ", "-")
+                if not all(scan[tokens[j][1]:tokens[j + 1][0]] in (" ", "-") or
+                           (not scan[tokens[j][1]:tokens[j + 1][0]].strip() and
+                            len(scan[tokens[j][1]:tokens[j + 1][0]]) <= 12)
                            for j in range(i, i + size - 1)):
                     continue
                 if self._lookup(tuple(t[2] for t in tokens[i:i + size])):
