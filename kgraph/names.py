@@ -7,7 +7,7 @@ import unicodedata
 # Honorifics and academic degrees written around names: "H. Wahyu Hidayat, S.Sos., M.AP".
 _PREFIX_TITLES = {
     "h", "hj", "dr", "drs", "dra", "ir", "prof", "kh", "tgh", "ustadz", "ust", "hc",
-    "bapak", "pak", "ibu", "bu", "sdr", "saudara", "drg", "apt",
+    "bapak", "pak", "ibu", "bu", "sdr", "saudara", "drg", "apt", "bpk", "hm", "ny",
 }
 _DEGREE_RE = re.compile(
     r",?\s*\b(?:S\.?\s?(?:Sos|H|E|T|Pd|Kom|Ag|Hut|Ip|IP|Psi|Farm|Ked|Kep|Tr|STP|Si|AP|IP)"
@@ -15,6 +15,7 @@ _DEGREE_RE = re.compile(
     r"|SE|SH|ST|SP|SIP|SKM|SKed|SAg|SPd|SSos|SKom|Ak|CA|Ph\.?\s?D|Lc|MA|Dipl)\b\.?",
 )
 _SPACE_RE = re.compile(r"\s+")
+_GLUED_TITLE_RE = re.compile(r"\b(H|Hj|HM|Dr|Ir|Drs|Prof|Bpk)\.(?=[A-Za-z]{2})")
 # Balinese birth-order/caste markers at the start of a name are kept ("I Nyoman ...") in
 # labels; they are dropped from the key so that "I Wayan Koster" and "Wayan Koster" meet.
 _BALINESE_PREFIX = {"i", "ni"}
@@ -23,6 +24,7 @@ _BALINESE_PREFIX = {"i", "ni"}
 def clean_name(name: str) -> str:
     """Strip honorifics and degrees, collapse spaces: ``"H. Maulana, MH"`` → ``"Maulana"``."""
     text = unicodedata.normalize("NFC", name).strip()
+    text = _GLUED_TITLE_RE.sub(r"\1. ", text)  # "H.Cek Hendra" → "H. Cek Hendra"
     text = _DEGREE_RE.sub("", text)
     text = text.strip(" ,.;")
     words = text.split()

@@ -23,6 +23,9 @@ from .regions import KIND_BARE, KIND_COUNCIL, KIND_GOV, KIND_OFFICE, KIND_ROLE, 
 from .text import Document, Sentence, segment
 
 Party = tuple[str, str]  # (region code, body)
+# Words after which the next official belongs to the other side ("diterima oleh Sekda").
+_HANDOVER_RE = re.compile(r"\b(?:diterima|disambut|dijamu|menerima|menyambut|oleh|kepada|"
+                          r"dengan|ke|di|dari|bersama|dan|serta)\b", re.I)
 
 
 class Context:
@@ -43,10 +46,10 @@ class Context:
             s = self.sentence_of(m.start)
             if s is not None and not self.sentences[s].noise:
                 self.by_sentence.setdefault(s, []).append(m)
-        headline_end = max((s.end for s in self.sentences if s.headline), default=0)
-        self.people: list[Person] = find_people(self.flat, self.sentence_index, self.mentions,
-                                                matcher, headline_end)
         self._bodies = self._body_evidence()
+        headline_end = max((s.end for s in self.sentences if s.headline), default=0)
+        self.people: list[Person] = self._inherit(
+            find_people(self.flat, self.sentence_index, self.mentions, matcher, headline_end))
         self._names = {p.name.split()[-1].lower(): p for p in self.people
                        if p.name and p.region is not None and not p.in_headline}
 
@@ -135,6 +138,22 @@ class Context:
         return (m.region.code, self.body_of(m))
 
     # -- people
+
+    def _inherit(self, people: list[Person]) -> list[Person]:
+        """An official named without a region ("Ketua DPRD Hj. Hindun") right after a side
+        ("rombongan DPRD Kabupaten Pekalongan antara lain ...") belongs to that side."""
+        out = []
+        for p in people:
+            if p.region is None and p.mention is None and p.sentence >= 0:
+                before = [m for m in self.by_sentence.get(p.sentence, [])
+                          if m.extent <= p.start and p.start - m.extent <= 60 and
+                          m.region is not None and m.party]
+                if before and not _HANDOVER_RE.search(self.flat, before[-1].extent, p.start):
+                    m = before[-1]
+                    body = p.body if p.body == BODY_COUNCIL else self.body_of(m)
+                    p = replace(p, region=m.region, body=body)
+            out.append(p)
+        return out
 
     def person_at(self, start: int, end: int) -> Person | None:
         return next((p for p in self.people if start <= p.start < end), None)

@@ -15,7 +15,7 @@ from .agreements import find_agreement
 from .context import Context
 from .dates import find_dates
 from .patterns import DIPIMPIN_RE, PLACE_RE, RECEIVE_RE, RECEIVED_BY_RE
-from .people import Person
+from .people import Person, read_name
 from .text import Sentence
 from .topics import default_topic_finder
 
@@ -65,40 +65,51 @@ class Facts:
 
     def person(self, region: Region, body: str, support: list[int], seg: list[Sentence],
                key: str, spans: dict[str, Span], receiving: bool = False) -> PersonRef | None:
-        seg_ids = {s.index for s in seg} | set(support)
-        people = self.ctx.people
-        named = [p for p in people if p.name and p.sentence in seg_ids and not p.in_headline]
+        local = {s.index for s in seg} | set(support)
+        people = [p for p in self.ctx.people if p.name and not p.in_headline]
         cue = RECEIVED_BY_RE if receiving else DIPIMPIN_RE
-        ordered = support + [s.index for s in seg if s.index not in support]
-        # 1. "dipimpin Wakil Wali Kota Serang, Nur Agis Aulia" / "diterima oleh Bupati A".
+        sentences = self.ctx.sentences
+        ordered = support + [s.index for s in seg if s.index not in support] + \
+            [s.index for s in sentences if s.index not in local and not s.noise]
+        # 1. "dipimpin Wakil Wali Kota Serang, Nur Agis Aulia" / "diterima oleh Bupati A":
+        # an official of this side anywhere, one without a region in the visit's sentences.
         for i in ordered:
-            s = self.ctx.sentences[i]
+            s = sentences[i]
             for m in cue.finditer(self.flat, s.start, s.end):
-                for p in named:
-                    if p.start == m.end() and _fits(p, region, body, receiving):
-                        return self._ref(p, region, key, spans)
+                p = next((p for p in people if p.start >= m.end() and
+                          _CUE_GAP_RE.fullmatch(self.flat[m.end():p.start])), None)
+                if p is not None and (p.region == region or (
+                        p.region is None and i in local and _fits(p, region, receiving))):
+                    return self._ref(p, key, spans)
+                if p is None and i in local and not receiving:
+                    # "dipimpin oleh Riyadi, S.Pd selaku Ketua Komisi A"
+                    name, start, end = read_name(self.flat, m.end())
+                    if name and _SELAKU_RE.match(self.flat, end):
+                        spans[key] = self.span(start, end)
+                        return PersonRef(name, None)
         if receiving:  # "Wawali Malang Ali Muthohirin menyambut rombongan ..."
             for i in support:
-                s = self.ctx.sentences[i]
+                s = sentences[i]
                 for m in RECEIVE_RE.finditer(self.flat, s.start, s.end):
-                    for p in named:
+                    for p in people:
                         if p.region == region and p.sentence == i and \
                                 0 <= m.start() - p.name_end <= 3:
-                            return self._ref(p, region, key, spans)
+                            return self._ref(p, key, spans)
         else:  # "Anang Warsito, pimpinan rombongan DPRD X"
-            for p in named:
-                if p.leads_delegation and (p.region is None or p.region == region):
-                    return self._ref(p, region, key, spans)
-        # 2. The highest-ranking official of that side named around the visit.
-        own = [p for p in named if p.region == region and p.body == body]
-        if not own:
-            own = [p for p in named if p.region == region]
-        if not own:
-            return None
-        p = min(own, key=lambda p: (p.rank, p.start))
-        return self._ref(p, region, key, spans)
+            for p in people:
+                if p.leads_delegation and (p.region == region or
+                                           (p.region is None and p.sentence in local)):
+                    return self._ref(p, key, spans)
+        # 2. The highest-ranking official of that side named around the visit, or else
+        # anywhere in the report.
+        for pool in ([p for p in people if p.sentence in local], people):
+            own = [p for p in pool if p.region == region and p.body == body] or \
+                [p for p in pool if p.region == region]
+            if own:
+                return self._ref(min(own, key=lambda p: (p.rank, p.start)), key, spans)
+        return None
 
-    def _ref(self, p: Person, region: Region, key: str, spans: dict[str, Span]) -> PersonRef:
+    def _ref(self, p: Person, key: str, spans: dict[str, Span]) -> PersonRef:
         if p.represented_by is not None:  # "Wali Kota A diwakili Asisten Umum B": B received
             p = self.ctx.people[p.represented_by]
             if p.name is None:
@@ -155,11 +166,14 @@ class Facts:
         return None
 
 
-def _fits(p: Person, region: Region, body: str, receiving: bool) -> bool:
-    if p.region is None:
-        return p.mention is None or region in p.candidates or receiving
-    return p.region == region
+def _fits(p: Person, region: Region, receiving: bool) -> bool:
+    """Whether an official without a resolved region may serve ``region``."""
+    return p.mention is None or region in p.candidates or receiving
+
+
+# Between a cue and the official: nothing, a word ("lansung"), or words ending in "oleh".
+_CUE_GAP_RE = re.compile(r"(?:[a-z]+ )?|(?:[a-z]+ ){1,4}oleh ")
+_SELAKU_RE = re.compile(r"(?:, ?[A-Za-z.]{1,8})*,? (?:selaku|sebagai) ")
 
 
 __all__ = ["Facts", "Span"]
-_ = re

@@ -19,17 +19,24 @@ from ..names import clean_name, clean_role
 from .regions import Mention, RegionMatcher
 from .roles import ROLE_HEAD_RE, ROLE_TAIL_RE, rank, role_body, role_level
 
-_TITLE_TOKENS = frozenset("h hj hm dr drs dra ir prof kh drg tgh ust ny tn apt".split())
+_TITLE_TOKENS = frozenset("h hj hm dr drs dra ir prof kh drg tgh ust ny tn apt bpk pak bapak ibu bu "
+                          "sdr".split())
+# Lowercase words that may stand inside a name ("Abdullah hi. M. Saleh", "Zainal bin Umar").
+_NAME_PARTICLES = frozenset("bin binti hi van von de da al el".split())
+# Verb forms that a Title-Case line puts where a name would be ("Bupati X Mengatakan").
+_VERB_FORM_RE = re.compile(r"^(?:me(?:ng|ny|m|n)[a-z]{3,}(?:kan|i)|(?:ber|di|ter|mem|men)[a-z]{3,}"
+                           r"kan|ber[a-z]{3,}(?:i|an))$")
 # Words that end a name: function words, days, months, titles, and the common vocabulary
 # of visit reports (a Title-Case headline is made of them).
 _NAME_STOP = frozenset(
     """senin selasa rabu kamis jumat jum'at sabtu minggu ahad dalam di saat bersama beserta
     dan selaku pada yang usai setelah ketika sementara menurut kota kabupaten provinsi
+    mengatakan menyampaikan menjelaskan mengungkapkan menegaskan menambahkan meminta
     pemkot pemko pemkab pemprov pemerintah pemerintahan dprd dprk komisi rombongan balai
     ruang gedung kantor pendopo rumah januari februari maret april mei juni juli agustus
     september oktober november desember wali walikota bupati gubernur wakil sekda ketua
     kepala asisten kami kita ia dia mereka turut hadir sekretaris camat lurah kapolres
-    dandim ini itu dinas badan bapak ibu the didampingi diwakili mewakili menerima terima
+    dandim ini itu dinas badan the didampingi diwakili mewakili menerima terima
     sambut menyambut berkunjung kunjungi mengunjungi kunjungan kunker kerja studi banding
     kaji tiru belajar lakukan melakukan gelar resmikan jajaki datangi sambangi bahas bertemu
     temui tandatangani teken serahkan hadiri ajak minta dorong apresiasi pimpin beri
@@ -46,10 +53,11 @@ _PLACE_BEFORE_RE = re.compile(
     r"Balai|Aula|Komplek|Kompleks|Jalan|Jl\.?|Halaman|Lobi|Lobby|Piala|Penghargaan|Cup|"
     r"Staf\s+Ahli)\s+$", re.I)
 _NAME_TOKEN_RE = re.compile(r"[A-Z][A-Za-z'’-]*\.?|[A-Z]\.")
+_FIELD_RE = re.compile(r" Bidang(?:,? (?:dan )?[A-Z][a-z]+)+")
 _REPRESENTED_RE = re.compile(r"\s*,?\s*(?:yang\s+)?(?:diwakili|mewakili)(?:\s+oleh)?\s+")
 # "Anang Warsito, SH, pimpinan rombongan DPRD X", "Muji, ketua rombongan dari DPRD X".
 _LEADER_AFTER_NAME_RE = re.compile(
-    r"(?:^|(?<=[.,;:]\s)|(?<=\n))(?P<name>[A-Z][A-Za-z'’.-]*(?: [A-Z][A-Za-z'’.-]*){0,4})"
+    r"(?P<name>[A-Z][A-Za-z'’.-]*(?: [A-Z][A-Za-z'’.-]*){0,4})"
     r"(?:, ?[A-Za-z.]{1,6}\.?)*\s*, ?(?:selaku )?(?P<role>(?:pimpinan|ketua) rombongan)"
     r"(?: dari)? ", re.I | re.M)
 
@@ -104,6 +112,9 @@ def find_people(text: str, sentence_of, mentions: list[Mention], matcher: Region
             tail = ROLE_TAIL_RE.match(text, pos)
             if tail:
                 pos = tail.end()
+        field = _FIELD_RE.match(text, pos)  # "Asisten II Setda Kota X Bidang Pembangunan, NAME"
+        if field:
+            pos = field.end()
         role_text = re.sub(r"\s*\([^()]*\)", "", text[start:pos])
         role_text = clean_role(" ".join(role_text.split()))
         name, name_start, name_end = read_name(text, pos)
@@ -129,13 +140,24 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
     start = i
     words: list[str] = []
     end = i
-    while len(words) < 6:
+    while len(words) < 7:
         tok = _NAME_TOKEN_RE.match(text, i)
+        lower = re.match(r"[a-z]+\.?", text[i:i + 12])
+        if not tok and lower and (lower.group().rstrip(".") in _TITLE_TOKENS or
+                                  (lower.group().rstrip(".") in _NAME_PARTICLES and words)):
+            # "dr." or "pak" before the name, "bin" or "hi." inside it
+            if lower.group().rstrip(".") in _NAME_PARTICLES:
+                words.append(lower.group())
+            i += lower.end()
+            if text[i:i + 1] != " ":
+                break
+            i += 1
+            continue
         if not tok:
             break
         word = tok.group()
         bare = word.rstrip(".").lower()
-        if bare in _NAME_STOP:
+        if bare in _NAME_STOP or _VERB_FORM_RE.match(bare):
             break
         if word.endswith(".") and bare not in _TITLE_TOKENS and len(bare) > 1 \
                 and bare not in ("moh", "muh", "muhd", "st", "hi"):
@@ -149,6 +171,8 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
         if text[i:i + 1] != " ":
             break
         i += 1
+    while words and words[-1].rstrip(".").lower() in _NAME_PARTICLES:
+        words.pop()
     while words and words[0].rstrip(".").lower() in _TITLE_TOKENS and len(words) > 1:
         words.pop(0)
     core = [w for w in words if len(w.rstrip(".")) >= 3 and w.rstrip(".").lower()
@@ -179,6 +203,8 @@ def _delegation_leaders(text: str, sentence_of, mentions: list[Mention],
                         headline_end: int) -> list[Person]:
     out = []
     for m in _LEADER_AFTER_NAME_RE.finditer(text):
+        if text[:m.start()].rstrip(" ")[-1:] not in ("", ".", ",", ";", ":", "\n", '"', "”"):
+            continue  # the name must start a clause
         name, _, _ = read_name(m.group("name"), 0)
         if not name:
             continue

@@ -17,11 +17,11 @@ from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
 _ACTING = r"(?:(?:Pj\.?|Pjs\.?|Plt\.?|Plh\.?|Penjabat(?:\s+Sementara)?(?:\s*\(\s*Pjs?\s*\))?)\s+)?"
 _NUM = r"(?:[IVX]+|[A-E]|\d+)\b"
 _ROLE_ALTERNATIVES = [
-    rf"{_ACTING}(?:Wakil\s+)?(?:Wali\s*[Kk]ota|Walikota|Bupati|Gubernur)\b",
+    rf"{_ACTING}(?:[Ww]akil\s+)?(?:[Ww]ali\s*[Kk]ota|[Ww]alikota|[Bb]upati|[Gg]ubernur)\b",
     rf"{_ACTING}(?:Wawali(?:kota)?|Wabup|Wagub|Wako|Wakot)\b",
     rf"{_ACTING}(?:Sekda|Sekdakab|Sekdakot|Sekdako|Sekkot|Sekkab|Sekdaprov|Sekprov|Sekwan)\b",
-    rf"{_ACTING}Sekretaris\s+(?:Daerah(?:\s+(?:Provinsi|Kota|Kabupaten))?|Kota|Kabupaten|"
-    r"DPRD|Dewan)\b",
+    rf"{_ACTING}(?:Sekretaris|Sekertaris)\s+(?:Daerah(?:\s+(?:Provinsi|Kota|Kabupaten))?|Kota|"
+    r"Kabupaten|DPRD|DPRK|DPR|Dewan)\b",
     r"Asisten(?:\s+(?:[IVX]+\b|Sekda\b|(?:dan\s+)?[A-Z][a-z]+))+",
     r"Staf\s+Ahli(?:\s+(?:Wali\s*[Kk]ota|Walikota|Bupati|Gubernur))?(?:\s+Bidang"
     r"(?:,?\s+(?:dan\s+)?[A-Z][a-z]+)+)?",
