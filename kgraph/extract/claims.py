@@ -26,18 +26,19 @@ from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
 from .context import Context, Party
 from .patterns import (
     ANAPHORA_RE, BARE_COUNCIL_RE, DIRECT_GO_RE, ENUMERATION_RE, GO_GAP_MAX, GO_RE, GROUP_RE,
-    CANCELLED_RE, NON_REGIONAL_ACTOR_RE, NOT_A_GOVERNMENT_RE, NOT_DONE_RE, PASSIVE_RE,
-    PLANNED_RE, RECEIVE_RE,
+    CANCELLED_RE, EVENT_RE, NON_REGIONAL_ACTOR_RE, NOT_A_GOVERNMENT_RE, NOT_DONE_RE, PASSIVE_RE,
+    PLANNED_AFTER_RE, PLANNED_RE, RECEIVE_RE,
     RETURN_VISIT_RE, SIGN_RE, TO_RE,
 )
 from .regions import KIND_BARE, KIND_ROLE, Mention
 from .text import Sentence
 
 _OBJECT_BEFORE_RE = re.compile(
-    r"\b(?:di|ke|dari|oleh|untuk|kepada|terhadap|dengan|antara|didampingi|bersama|beserta|"
-    r"mendampingi|selain|seperti|juga|bagi|menerima|mewakili|diwakili|atas\s+nama)\s+"
-    r"(?:[a-z]+\s+){0,2}$", re.I)
-_BREAK_RE = re.compile(r"[;:!?]|\s[–—]\s")  # periods inside a sentence are abbreviations
+    r"\b(?:di|ke|(?<!tamu )(?<!rombongan )(?<!delegasi )(?<!dewan )(?<!DPRD )(?<!tim )"
+    r"(?<!peserta )(?<!kontingen )(?<!pejabat )(?<!anggota )dari|oleh|untuk|kepada|terhadap|"
+    r"dengan|antara|didampingi|bersama|beserta|mendampingi|selain|seperti|juga|bagi|menerima|"
+    r"mewakili|diwakili|atas\s+nama)\s+(?:[a-z]+\s+){0,2}$", re.I)
+_BREAK_RE = re.compile(r"[;:!?]")  # periods inside a sentence are abbreviations
 # A finite verb between two names starts a new clause ("Pemko A menyambut kehadiran B").
 _VERB_RE = re.compile(
     r"\b(?!(?:mewakili|melalui|meliputi|mendampingi|membawa|memimpin)\b)(?:me(?:m|n|ng|ny)?"
@@ -47,11 +48,17 @@ _VISITOR_GAP_RE = re.compile(
     r"^(?:\s|,|\(|\)|kunjungan|kunker|kerja|studi|study|komparasi|banding|tiru|kaji|terap|"
     r"silaturahmi|silaturahim|silahturahmi|dan|audiensi|rombongan|delegasi|jajaran|para|dari|"
     r"tim|peserta|sejumlah|pimpinan|anggota|serta|wakil|rakyat|balasan|resmi|lapangan|"
-    r"konsultasi|koordinasi|langsung|kedatangan|tamu|pejabat|[A-Z]{2,8}|\d+|orang)*$", re.I)
+    r"konsultasi|koordinasi|langsung|kedatangan|tamu|pejabat|digelar|dilakukan|dilaksanakan|"
+    r"diikuti|oleh|yang|[A-Z]{2,8}|\d+|orang)*$", re.I)
 _HOST_GAP_RE = re.compile(
     r"^(?:\s|,|\(|\)|langsung|oleh|secara|resmi|hangat|baik|jajaran|pihak|rombongan|para|"
     r"pejabat|[A-Z]{2,8})*$", re.I)
-_SIGN_ACTOR_GAP_RE = re.compile(r"^\s*(?:\([^()]*\))?\s*,?\s*(?:dan|dengan|serta|&|,)\s*$", re.I)
+_DOING_RE = re.compile(r"\b(?:melakukan|melaksanakan|menggelar|mengadakan)\s+$", re.I)
+_WHEN_RE = re.compile(r"\s*(?:saat|ketika|usai|setelah|sebelum|sewaktu|dalam)\s+$", re.I)
+_WHERE_RE = re.compile(r"\b(?:bertempat|berlangsung|dilaksanakan|dilakukan|digelar|diadakan|"
+                       r"berlokasi)\b", re.I)
+_SIGN_ACTOR_GAP_RE = re.compile(
+    r"^\s*(?:\([^()]*\))?\s*,?\s*(?:dan|(?:bersama\s+)?dengan|bersama|serta|&|,)\s*$", re.I)
 
 
 @dataclass
@@ -89,6 +96,9 @@ class Reader:
         self.ctx = ctx
         self.flat = ctx.flat
         self.state = Salience()
+        self.events = {s.index for s in ctx.sentences if not s.noise and EVENT_RE.search(s.text)}
+        self.event_regions = {m.region.code for i in self.events
+                              for m in ctx.by_sentence.get(i, []) if m.region is not None}
 
     def run(self) -> list[Claim]:
         for s in self.ctx.sentences:
@@ -118,11 +128,15 @@ class Reader:
                strength: float, reader: str, *, explicit: bool = True, start: int = -1,
                end: int = -1) -> None:
         hp = self.ctx.party(host)
-        if hp is None:
+        if hp is None or s.index in self.events:
             return
-        if _not_now(self.flat, start if start >= 0 else s.lead, end if end >= 0 else host.end,
-                    s.lead, s.end):
+        end = end if end >= 0 else host.end
+        if _not_now(self.flat, start if start >= 0 else s.lead, end, s.lead, s.end) or \
+                PLANNED_AFTER_RE.search(self.flat, end, _clause_end(self.flat, end, s.end)):
             return
+        if self.event_regions and (host.region is not None and
+                                   host.region.code in self.event_regions or not explicit):
+            return  # a report of an association's meeting: its host city is not visited
         weight = strength * (0.5 if s.headline else 1.0)
         for v in visitors:
             vp = self.ctx.party(v)
@@ -135,11 +149,19 @@ class Reader:
     def _receive(self, s: Sentence, ms: list[Mention]) -> list[Claim]:
         out: list[Claim] = []
         for t in RECEIVE_RE.finditer(self.flat, s.lead, s.end):
-            host = self._subject(s, ms, t.start())
-            if host is None:
-                continue
             after = [m for m in ms if m.start >= t.end() - 1 and m.start - t.end() <= 80]
             first = self._after(after, t.end(), _VISITOR_GAP_RE, 80)
+            host = self._subject(s, ms, t.start())
+            if host is not None:
+                host = self._group_head(host, ms)
+            elif first is not None and _WHEN_RE.match(self.flat, s.lead, t.start()):
+                # "Saat menerima rombongan Pemkot B, Wali Kota A menyatakan ..."
+                visitors = self._group(first, ms, s.end)
+                host = next((m for m in ms if m.start > visitors[-1].extent and
+                             re.fullmatch(r",\s*", self.flat[visitors[-1].extent:m.start])),
+                            None)
+            if host is None:
+                continue
             if first is not None and self._actor_between(t.end(), first.start):
                 continue
             if first is None:
@@ -190,7 +212,7 @@ class Reader:
         triggers = [(t, False) for t in GO_RE.finditer(self.flat, s.lead, s.end)] + \
             [(t, True) for t in DIRECT_GO_RE.finditer(self.flat, s.lead, s.end)]
         for t, direct in sorted(triggers, key=lambda x: x[0].start()):
-            hosts, between = self._go_hosts(s, ms, t.end(), direct, t.group())
+            hosts, between = self._go_hosts(s, ms, t, direct)
             if not hosts:
                 continue
             strength = 1.0 if hosts[0].kind != "venue" else 0.8
@@ -228,18 +250,21 @@ class Reader:
                                      c.visitor_mention, False, True))
         return out
 
-    def _go_hosts(self, s: Sentence, ms: list[Mention], pos: int, direct: bool,
-                  trigger: str) -> tuple[list[Mention], Mention | None]:
-        """The hosts after a GO trigger at ``pos`` and a visitor written between them."""
+    def _go_hosts(self, s: Sentence, ms: list[Mention], t: re.Match[str], direct: bool
+                  ) -> tuple[list[Mention], Mention | None]:
+        """The hosts after a GO trigger ``t`` and a visitor written between them."""
+        pos, trigger = t.end(), t.group()
         window_end = min(s.end, pos + GO_GAP_MAX)
         between = None
-        first = self._after([m for m in ms if m.start >= pos], pos, _VISITOR_GAP_RE, 14)
+        first = self._after([m for m in ms if m.start >= pos], pos, _VISITOR_GAP_RE, 30)
         venues = [m for m in self.ctx.venues(s) if m.start >= pos]
         if direct:
             host = self._after(sorted((m for m in ms + venues if m.start >= pos),
                                       key=lambda m: m.start), pos, _HOST_GAP_RE, 20)
             if host is None and re.match(r"\s*(?:Kantor|Balai|Gedung|Rumah|Pendopo)", self.flat[pos:]):
                 host = next(iter(venues), None)
+            if host is None:
+                host = self._official(pos)
             return ([host] if host is not None else []), None
         for prep in TO_RE.finditer(self.flat, pos, window_end):
             gap = self.flat[pos:prep.start()]
@@ -248,14 +273,18 @@ class Reader:
             word = prep.group().strip().lower()
             if word == "dengan" and re.search(r"\bbersama\s+$", gap):
                 continue  # "bersama dengan X": X comes along
-            if word == "di" and re.match(r"belajar|menimba|timba", trigger, re.I):
+            if word == "di" and re.match(r"belajar|menimba|timba", trigger, re.I) and gap.strip():
                 continue  # "belajar ... di Kota A" tells what, not where the delegation went
             if first is not None and first.start < prep.start() and re.fullmatch(
-                    r"[^,.;]*", self.flat[first.end:prep.start()]):
+                    r"[^,;]*|[^;]{0,60}\)\s*,\s*", self.flat[first.extent:prep.start()]):
                 between = first
             candidates = sorted((m for m in ms + venues if m.start >= prep.end()),
                                 key=lambda m: m.start)
             host = self._after(candidates, prep.end(), _HOST_GAP_RE, 12)
+            if host is not None and word == "di" and host.kind == KIND_BARE:
+                continue  # "kunker di Jakarta": a place, not whom
+            if host is None:
+                host = self._official(prep.end())
             if host is None:
                 if word == "ke" and re.match(r"\s*(?:luar|sejumlah|beberapa|berbagai)",
                                              self.flat[prep.end():]):
@@ -265,10 +294,20 @@ class Reader:
                 break
             hosts = [host] + self._more_hosts(s, ms, host)
             return hosts, between
+        if first is not None and _DOING_RE.search(self.flat, max(s.lead, t.start() - 40),
+                                                  t.start()) and \
+                re.fullmatch(r"\s*(?:kerja\s*)?(?:\([^()]{1,12}\))?\s*", self.flat[pos:first.start]):
+            # "melakukan kunjungan kerja (Kunker) DPRD Sulsel": the host without "ke"
+            return [first], None
         # "Dua Kabupaten yang berkunjung ... di Ruang Rapat Diskominfo Kabupaten Batang".
         venue = next((v for v in venues if re.search(r"\b(?:di|bertempat)\s+[^.;]{0,40}$",
                                                       self.flat[pos:v.start])), None)
         return ([venue] if venue is not None else []), None
+
+    def _official(self, pos: int) -> Mention | None:
+        """The government of an official named at ``pos`` ("ke Walikota Tatong Bara")."""
+        p = self.ctx.person_at(pos, pos + 2)
+        return self.ctx.side_of(p) if p is not None else None
 
     def _more_hosts(self, s: Sentence, ms: list[Mention], host: Mention) -> list[Mention]:
         """"ke Batam, Komisi B ke Pekanbaru ...": more hosts of one trip; a province host
@@ -298,8 +337,8 @@ class Reader:
         for a, b in zip(ms, ms[1:]):
             if a.region is None or b.region is None or a.region == b.region:
                 continue
-            if _SIGN_ACTOR_GAP_RE.match(self.flat[a.end:b.start]) or re.match(
-                    r"[^.;]{0,80}\bdengan\s+(?:\w+\s+){0,2}$", self.flat[a.end:b.start]):
+            if _SIGN_ACTOR_GAP_RE.match(self.flat[a.extent:b.start]) or re.match(
+                    r"[^.;]{0,80}\bdengan\s+(?:\w+\s+){0,2}$", self.flat[a.extent:b.start], re.I):
                 pairs.append((a, b))
         out: list[Claim] = []
         for a, b in pairs[:1]:
@@ -311,16 +350,21 @@ class Reader:
         return out
 
     def _venue_region(self, s: Sentence, codes: set[str]) -> str | None:
-        """The region of the venue named in the sentence (or the next one of its paragraph)."""
+        """Which of the regions ``codes`` the venue named in the sentence (or in a later one
+        of the report that says where the event took place) belongs to; a venue in a city
+        belongs to its province when the province is the party."""
         near = [s] + [x for x in self.ctx.sentences[s.index + 1:s.index + 12]
                       if x.paragraph <= s.paragraph + 8 and not x.noise]
         for x in near:
-            if x is not s and not re.search(r"\b(?:bertempat|berlangsung|dilaksanakan|"
-                                            r"digelar)\b", x.text, re.I):
+            if x is not s and not _WHERE_RE.search(x.text):
                 continue
             for v in self.ctx.venues(x):
-                if v.region is not None and v.region.code in codes:
+                if v.region is None:
+                    continue
+                if v.region.code in codes:
                     return v.region.code
+                if v.region.province_code in codes:
+                    return v.region.province_code
         return None
 
     def _venue_host(self, s: Sentence, pos: int, exclude: Mention) -> Mention | None:
@@ -467,6 +511,12 @@ def _not_now(text: str, start: int, end: int, lead: int, stop: int) -> bool:
     return bool(PLANNED_RE.search(text, max(lead, start - 60), end) or
                 NOT_DONE_RE.search(text, max(0, start), end) or
                 CANCELLED_RE.search(text, max(lead, start - 60), stop))
+
+
+def _clause_end(text: str, start: int, end: int) -> int:
+    m = re.compile(r"[;]|,\s*(?:tapi|tetapi|namun|sedangkan|sementara|dan|serta)\b").search(
+        text, start, end)
+    return m.start() if m else end
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:

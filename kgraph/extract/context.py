@@ -23,6 +23,8 @@ from .regions import KIND_BARE, KIND_COUNCIL, KIND_GOV, KIND_OFFICE, KIND_ROLE, 
 from .text import Document, Sentence, segment
 
 Party = tuple[str, str]  # (region code, body)
+_COUNCIL_OF_RE = re.compile(r"\b(?:DPRD|DPRK|dewan|legislatif|wakil\s+rakyat)\s+(?:asal|dari)\s+$",
+                            re.I)
 # Words after which the next official belongs to the other side ("diterima oleh Sekda").
 _HANDOVER_RE = re.compile(r"\b(?:diterima|disambut|dijamu|menerima|menyambut|oleh|kepada|"
                           r"dengan|ke|di|dari|bersama|dan|serta)\b", re.I)
@@ -50,6 +52,7 @@ class Context:
         headline_end = max((s.end for s in self.sentences if s.headline), default=0)
         self.people: list[Person] = self._inherit(
             find_people(self.flat, self.sentence_index, self.mentions, matcher, headline_end))
+        self._extend_officials()
         self._names = {p.name.split()[-1].lower(): p for p in self.people
                        if p.name and p.region is not None and not p.in_headline}
 
@@ -127,6 +130,8 @@ class Context:
             return m.body
         if m.kind == KIND_GOV and re.match(r"(?:Pem|Pemerintah|Pemda)", m.text):
             return m.body
+        if _COUNCIL_OF_RE.search(self.flat, max(0, m.start - 40), m.start):
+            return BODY_COUNCIL  # "anggota DPRD dari Kabupaten Purbalingga"
         bodies = self._bodies.get(m.region.code, set())
         if bodies == {BODY_COUNCIL}:
             return BODY_COUNCIL
@@ -138,6 +143,28 @@ class Context:
         return (m.region.code, self.body_of(m))
 
     # -- people
+
+    def _extend_officials(self) -> None:
+        """An official's mention reaches to the end of the name written after it, so that
+        "Gubernur Jawa Tengah Ahmad Luthfi dan Gubernur Lampung ..." reads as a list."""
+        tails = {p.mention.start: p.name_end for p in self.people
+                 if p.mention is not None and p.name and p.name_start >= p.mention.end}
+        if not tails:
+            return
+        for index, ms in self.by_sentence.items():
+            self.by_sentence[index] = [replace(m, tail=max(m.tail, tails[m.start]))
+                                       if m.start in tails else m for m in ms]
+
+    def side_of(self, p: Person) -> Mention | None:
+        """The mention of the government an official serves (through the name when the
+        title has no region: "Walikota Tatong Bara" named before as Walikota Kotamobagu)."""
+        if p.mention is not None and p.mention.region is not None:
+            return p.mention
+        if p.name:
+            q = self.named(p.name)
+            if q is not None and q.mention is not None and q.mention.region is not None:
+                return q.mention
+        return None
 
     def _inherit(self, people: list[Person]) -> list[Person]:
         """An official named without a region ("Ketua DPRD Hj. Hindun") right after a side

@@ -65,6 +65,14 @@ PLANNED_RE = re.compile(
     r"semoga|undangan\s+untuk|ingin|mau|seharusnya|semestinya|mestinya|harus|wajib|perlu)\b",
     re.I,
 )
+# Plans told after the host ("... ke DPRD Kota Ternate, Rabu (19/6) besok").
+PLANNED_AFTER_RE = re.compile(r"\b(?:akan|besok|lusa|direncanakan|dijadwalkan|diagendakan|"
+                              r"rencananya)\b", re.I)
+# Attending an association's or a national event is not a visit to its host city.
+EVENT_RE = re.compile(
+    r"\b(?:hadiri|menghadiri|mengikuti|hadir\s+(?:di|dalam|pada))\b[^.]{0,100}?\b(?:Rakernas|"
+    r"Rakorwil|Rakornas|Munas|Musyawarah\s+Nasional|Kongres|Konferensi|APEKSI|APKASI|ADEKSI|"
+    r"ADKASI|APPSI|UCLG|Forum\s+[A-Z]|Jambore|Pekan\s+[A-Z]|Expo|Pameran|Festival)", re.I)
 # A visit called off, wherever the sentence says so.
 CANCELLED_RE = re.compile(r"\b(?:batal|dibatalkan|tidak\s+jadi|urung|ditunda|ditolak)\b", re.I)
 # ... or that denies one, or tells a habit rather than a visit (read from the delegation on).
@@ -80,7 +88,7 @@ ANAPHORA_RE = re.compile(
 GROUP_RE = re.compile(
     r"\b(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|beberapa|sejumlah|"
     r"berbagai|\d+)\s+(?:kabupaten(?:/kota)?|kota|daerah|pemerintah(?:\s+daerah)?|pemda|"
-    r"provinsi|dprd|delegasi|rombongan|instansi)\b", re.I)
+    r"provinsi|dprd|delegasi|rombongan|instansi|lembaga(?:\s+(?:dewan|legislatif))?)\b", re.I)
 ENUMERATION_RE = re.compile(r"\b(?:yaitu|yakni|antara\s+lain|di\s+antaranya|diantaranya|"
                             r"masing-masing|adalah|meliputi|terdiri\s+(?:dari|atas))\b|:", re.I)
 # "Komisi A DPRD", "anggota dewan": a council named without its region.

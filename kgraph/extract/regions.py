@@ -54,8 +54,8 @@ _LEVEL = (r"(?:Pemerintah(?:an)?|Pemda)\s+(?:Kota|Kotamadya|Kabupaten|Kab\.|Prov
           r"provinsi)")
 # Before a name, read right to left: an organ, a council word, an organ, a level word.
 _PREFIX_RE = re.compile(
-    rf"(?:(?P<organ>{_ORGAN}\s+)?(?P<council>{_COUNCIL})(?:\s*\([^()\n]{{1,40}}\))?\s+"
-    rf"(?:{_ORGAN}\s+)?)?(?P<level>{_LEVEL})?\s*(?:\([^()\n]{{1,40}}\)\s*)?$"
+    rf"(?:(?P<organ>\b{_ORGAN}\s+)?(?P<council>\b(?:{_COUNCIL}))(?:\s*\([^()\n]{{1,40}}\))?\s+"
+    rf"(?:{_ORGAN}\s+)?)?(?P<level>\b(?:{_LEVEL}))?\s*(?:\([^()\n]{{1,40}}\)\s*)?$"
 )
 _OFFICE_RE = re.compile(
     r"(?:\b(?:Bappeda|Bapenda|Bappelitbangda|Bapperida|BPBD|BPKAD|BPKD|BKPSDM|BKD|DLH|"
@@ -65,7 +65,7 @@ _OFFICE_RE = re.compile(
     r"Inspektorat|Satpol\s+PP|Humas|Prokopim|Prokompim|Protokol|Bagian\s+[A-Z][a-z]+"
     r"(?:\s+(?:dan\s+)?[A-Z][a-z]+)*|(?:Dinas|Badan|Kantor|Biro)\s+[A-Z][A-Za-z]+"
     r"(?:\s+(?:dan\s+)?[A-Z][A-Za-z]+)*)"
-    r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:(?:Pemkot|Pemko|Pemkab|Pemprov)\s+)?)$"
+    r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:[A-Z]{1,4}\s+)?(?:(?:Pemkot|Pemko|Pemkab|Pemprov)\s+)?)$"
 )
 # A building or room of a government: where a visit took place.
 _VENUE_RE = re.compile(
@@ -83,7 +83,7 @@ _BLOCKED_RE = re.compile(
     r"Pelabuhan|Stasiun|Terminal|Lapas|Rutan|Basarnas|BMKG|BPN|Kantah|Bulog|Pelindo|PLN|PDAM|"
     r"Perumda|Hotel|Alun|Masjid|Gereja|Pasar|Taman|Museum|Kecamatan|Kelurahan|Desa|Jalan|Jl|"
     r"Festival|Piala|Liga|Persatuan|Asosiasi|APEKSI|APKASI|APPSI|Forum|Rakernas|Rakerwil|Pekan|"
-    r"Porprov|Klub|Persib|Arema|Persebaya|Ombudsman|Ibu\s*[Kk]ota|Komite|Forkopimda|Kwarda|Kwarcab|PWI|KONI|"
+    r"Porprov|Klub|Persib|Arema|Persebaya|Ombudsman|Ibu\s*[Kk]ota|Pulau|Komite|Forkopimda|Kwarda|Kwarcab|PWI|KONI|"
     r"Dekranasda|PKK|TP\.?\s*PKK|Ikatan|Paguyuban|Kerukunan|Keluarga\s+Besar|Warga)\b"
     r"[^,.;:\n]{0,40}$"
 )
@@ -92,6 +92,10 @@ _GUARDED_ALIASES = {"mitra": "71.07", "benteng": "17.09", "kobar": "62.01", "kot
 _GUARD_BEFORE_RE = re.compile(
     r"(?:Pemkab|Pemerintah\s+Kabupaten|Kabupaten|Bupati|Wabup|Wakil\s+Bupati|DPRD|Sekda|"
     r"Kab\.)\s*$", re.I)
+# Provinces split from another since 1999: reports still write the former one
+# ("Kabupaten Sorong, Papua Barat", "Kabupaten Tangerang, Jawa Barat").
+_FORMER_PROVINCE = {"96": "92", "93": "91", "94": "91", "95": "91", "92": "91", "65": "64",
+                    "76": "73", "21": "14", "19": "16", "36": "32", "75": "71", "82": "81"}
 # "Ogan Komering Ulu (OKU) Timur": an abbreviation written inside a name.
 _INNER_ABBREVIATION_RE = re.compile(
     r"(?<= )\([A-Z]{2,8}\)(?= (?:Timur|Barat|Utara|Selatan|Tengah|Raya|Laut|Darat|Hulu|Hilir)\b)")
@@ -217,7 +221,9 @@ class RegionMatcher:
             kind = KIND_ROLE
         else:
             role = None
-        if kind in (KIND_GOV, KIND_BARE) and role is None and _OFFICE_RE.search(before):
+        office = _OFFICE_RE.search(before) if kind in (KIND_GOV, KIND_BARE) and role is None \
+            else None
+        if office:
             kind = KIND_OFFICE
         if forced:
             candidates: tuple[Region, ...] = forced
@@ -236,6 +242,8 @@ class RegionMatcher:
             else BODY_GOVERNMENT
         if role is not None and role_found:
             start -= role_found[1]  # the mention of an official starts at the title
+        elif office:
+            start -= len(before) - office.start()  # an office's mention starts at its name
         around = text[max(0, start - 60):start]
         venue = _VENUE_RE.search(around)
         if venue and kind in (KIND_GOV, KIND_BARE, KIND_ROLE, KIND_COUNCIL, KIND_OFFICE) and \
@@ -292,7 +300,9 @@ def _mark_qualifiers(text: str, mentions: list[Mention]) -> list[Mention]:
         if prev is not None and prev.region is not None and not prev.qualifier:
             gap = text[prev.end:m.start]
             inside = [r for r in m.candidates
-                      if r.is_province and (prev.region.province_code == r.code or prev.region == r)]
+                      if r.is_province and (prev.region.province_code == r.code or prev.region == r
+                                            or _FORMER_PROVINCE.get(prev.region.province_code or
+                                                                    prev.region.code) == r.code)]
             if inside and m.kind in (KIND_GOV, KIND_BARE) and \
                     re.fullmatch(r"\s*(?:\([^()]{0,40}\))?\s*,?\s*(?:di\s+|dari\s+)?", gap):
                 m = replace(m, qualifier=True, candidates=(inside[0],))

@@ -99,6 +99,7 @@ def segment(body: str) -> Document:
     previous_blank = True
     body_seen = False
     label = False  # the line before was a "BACA JUGA:" label: this line is its link
+    seen_noise: set[str] = set()
     for start, end in lines:
         text = flat[start:end]
         if not text.strip():
@@ -107,7 +108,9 @@ def segment(body: str) -> Document:
                 current = []
             previous_blank = True
             continue
-        furniture = label or _furniture(text)
+        furniture = label or _furniture(text) or text.strip() in seen_noise
+        if furniture:
+            seen_noise.add(text.strip())  # a page repeats its related links
         label = bool(_NOISE_RE.match(text)) and len(text.strip()) < 25 and \
             text.rstrip().endswith((":", "JUGA", "juga", "Juga"))
         if current and not previous_blank and not furniture and \
