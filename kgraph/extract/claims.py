@@ -53,6 +53,11 @@ _VISITOR_GAP_RE = re.compile(
 _HOST_GAP_RE = re.compile(
     r"^(?:\s|,|\(|\)|langsung|oleh|secara|resmi|hangat|baik|jajaran|pihak|rombongan|para|"
     r"pejabat|[A-Z]{2,8})*$", re.I)
+_ON_BEHALF_RE = re.compile(r"\b(?:mewakili|atas\s+nama)\s+$", re.I)
+_OPENER_RE = re.compile(
+    r"\s*(?:dalam\s+rangka|untuk|guna|demi|setelah|usai|sebelum|selain|terkait|menurut|"
+    r"berdasarkan|sehubungan|menindak\s*lanjuti|sesuai|bahkan|meski|walau|melalui|sebagai)\b",
+    re.I)
 _DOING_RE = re.compile(r"\b(?:melakukan|melaksanakan|menggelar|mengadakan)\s+$", re.I)
 _WHEN_RE = re.compile(r"\s*(?:saat|ketika|usai|setelah|sebelum|sewaktu|dalam)\s+$", re.I)
 _WHERE_RE = re.compile(r"\b(?:bertempat|berlangsung|dilaksanakan|dilakukan|digelar|diadakan|"
@@ -96,6 +101,7 @@ class Reader:
         self.ctx = ctx
         self.flat = ctx.flat
         self.state = Salience()
+        self.planned: dict[tuple[Party, Party], int] = {}
         self.events = {s.index for s in ctx.sentences if not s.noise and EVENT_RE.search(s.text)}
         self.event_regions = {m.region.code for i in self.events
                               for m in ctx.by_sentence.get(i, []) if m.region is not None}
@@ -109,6 +115,10 @@ class Reader:
                 if c.visitor_mention is not None and not c.support_only:
                     self.state.note(c.visitor_mention, self.ctx)
             self.state.claims.extend(found)
+        for c in self.state.claims:
+            if c.visitor is not None and self.planned.get((c.visitor, c.host), 1 << 30) < \
+                    c.sentence.index:
+                c.support_only = True
         return self.state.claims
 
     # -- one sentence
@@ -133,6 +143,10 @@ class Reader:
         end = end if end >= 0 else host.end
         if _not_now(self.flat, start if start >= 0 else s.lead, end, s.lead, s.end) or \
                 PLANNED_AFTER_RE.search(self.flat, end, _clause_end(self.flat, end, s.end)):
+            for v in visitors:  # later mentions of a planned visit are still plans
+                vp = self.ctx.party(v)
+                if vp is not None:
+                    self.planned.setdefault((vp, hp), s.index)
             return
         if self.event_regions and (host.region is not None and
                                    host.region.code in self.event_regions or not explicit):
@@ -160,6 +174,9 @@ class Reader:
                 host = next((m for m in ms if m.start > visitors[-1].extent and
                              re.fullmatch(r",\s*", self.flat[visitors[-1].extent:m.start])),
                             None)
+            else:  # "Mewakili Pemerintah Kabupaten A, Sekda ... menerima ..."
+                host = next((m for m in ms if m.end <= t.start() and _ON_BEHALF_RE.search(
+                    self.flat, max(s.lead, m.start - 20), m.start)), None)
             if host is None:
                 continue
             if first is not None and self._actor_between(t.end(), first.start):
@@ -384,6 +401,10 @@ class Reader:
         if any(x.strong for x in cands):
             cands = [m for m in cands if m.strong or ANAPHORA_RE.search(
                 self.flat, max(s.lead, m.start - 12), m.start)]
+        if cands and _OPENER_RE.match(self.flat, s.lead):
+            # "Dalam rangka ... wewenang DPRD Kota A, komisi DPRD B melaksanakan ...": after
+            # an opening phrase the subject is the side named last before the verb.
+            return cands[-1]
         for i, m in enumerate(cands):
             later = cands[i + 1] if i + 1 < len(cands) else None
             if later is not None and _VERB_RE.search(self.flat, m.extent, later.start):

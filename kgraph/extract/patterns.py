@@ -24,7 +24,7 @@ PASSIVE_RE = re.compile(
 )
 # Visitor first, active: "... melakukan kunjungan kerja ke A", "belajar ... ke A".
 GO_RE = re.compile(
-    r"\b(?:kunjungan(?:\s+kerja)?|kunker|studi\s+(?:banding|tiru|komparasi|terap|lapangan)|"
+    r"\b(?:kunjungan(?:\s+kerja)?|kunker|kunja|studi\s+(?:banding|tiru|komparasi|terap|lapangan)|"
     r"study\s+(?:banding|tiru|terap|komparasi)|kaji\s+(?:banding|tiru|terap)|benchmarking|"
     r"silaturahmi|silaturahim|silahturahmi|bersilaturahmi|audiensi|beraudiensi|berkunjung|"
     r"bertandang|belajar|menimba\s+ilmu|timba\s+ilmu|lawatan|bertolak|datang|tiba|"

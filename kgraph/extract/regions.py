@@ -38,7 +38,9 @@ KIND_VENUE = "venue"      # Kantor Bupati X, Balai Kota X, Gedung DPRD X
 KIND_BARE = "bare"        # X
 STRONG_KINDS = frozenset([KIND_GOV, KIND_COUNCIL, KIND_OFFICE, KIND_ROLE])
 
-_TOKEN_RE = re.compile(r"[A-Z][A-Za-z]*(?:[-'’][A-Za-z]+)*")
+# Capitalised words; a lowercase compass word may end a name ("kabupaten Lampung tengah").
+_TOKEN_RE = re.compile(r"[A-Z][A-Za-z]*(?:[-'’][A-Za-z]+)*|(?<=[A-Za-z] )(?:timur|barat|utara|"
+                       r"selatan|tengah|raya|laut|darat|hulu|hilir)\b")
 _MAX_WORDS = 6
 
 _ORGAN = (r"(?:(?:Komisi|Pansus|Panja|Fraksi|Panitia\s+Khusus)\s+(?:[IVX]+|[A-E]|\d+)\b"
