@@ -81,7 +81,7 @@ class Facts:
                 if p is not None and (p.region == region or (
                         p.region is None and i in local and _fits(p, region, receiving))):
                     return self._ref(p, key, spans)
-                if p is None and i in local and not receiving:
+                if p is None and i in local:
                     # "dipimpin oleh Riyadi, S.Pd selaku Ketua Komisi A"
                     name, start, end = read_name(self.flat, m.end())
                     if name and _SELAKU_RE.match(self.flat, end):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 from ..names import clean_name, clean_role
 from .regions import Mention, RegionMatcher
-from .roles import ROLE_HEAD_RE, ROLE_TAIL_RE, rank, role_body, role_level
+from .roles import FIELD, ROLE_HEAD_RE, ROLE_TAIL_RE, rank, role_body, role_level
 
 _TITLE_TOKENS = frozenset("h hj hm dr drs dra ir prof kh drg tgh ust ny tn apt bpk pak bapak ibu bu "
                           "sdr".split())
@@ -40,20 +40,24 @@ _NAME_STOP = frozenset(
     sambut menyambut berkunjung kunjungi mengunjungi kunjungan kunker kerja studi banding
     kaji tiru belajar lakukan melakukan gelar resmikan jajaki datangi sambangi bahas bertemu
     temui tandatangani teken serahkan hadiri ajak minta dorong apresiasi pimpin beri
-    berikan tinjau dukung raih puji paparkan jelaskan sebut harap siap ingin akan sudah
+    berikan tinjau paparkan jelaskan akan sudah
     telah juga pun bidang pembangunan pelayanan publik dari ke untuk oleh dengan atas
     tentang terkait soal sebagai karena agar namun tetapi para seluruh sejumlah beberapa
     rapat pertemuan acara kegiatan program daerah wilayah negeri nasional indonesia
     perwakilan partai fraksi sekretariat setda mou pks kesepakatan nota perjanjian smart
     city kiblat tunjukkan naskah menuju jadi menjadi sedang saling tawarkan cek
-    selamat datang terima kasih sekaligus usai""".split()
+    selamat datang terima kasih sekaligus usai kedatangan kehadiran serta tamu undangan
+    lainnya unsur forkopimda forkompimda staf jajaran beserta kabag kasubag kasubbag kabid
+    kadis kepala sekwan setwan opd skpd humas protokol dewan anggota tokoh masyarakat warga
+    tim studi kunjungannya rombongannya turut dalam hal mengenai saat ini tersebut""".split()
 )
 _PLACE_BEFORE_RE = re.compile(
     r"\b(?:Kantor|Rumah\s+Dinas|Rumah\s+Jabatan|Ruang(?:\s+Rapat|\s+Kerja)?|Gedung|Pendopo|"
     r"Balai|Aula|Komplek|Kompleks|Jalan|Jl\.?|Halaman|Lobi|Lobby|Piala|Penghargaan|Cup|"
     r"Staf\s+Ahli)\s+$", re.I)
 _NAME_TOKEN_RE = re.compile(r"[A-Z][A-Za-z'’-]*\.?|[A-Z]\.")
-_FIELD_RE = re.compile(r" Bidang(?:,? (?:dan )?[A-Z][a-z]+)+")
+_LEADS_RE = re.compile(r"(?:ketua|pimpinan)\s+(?:rombongan|tim|delegasi)", re.I)
+_FIELD_RE = re.compile(r" " + FIELD)
 _REPRESENTED_RE = re.compile(r"\s*,?\s*(?:yang\s+)?(?:diwakili|mewakili)(?:\s+oleh)?\s+")
 # "Anang Warsito, SH, pimpinan rombongan DPRD X", "Muji, ketua rombongan dari DPRD X".
 _LEADER_AFTER_NAME_RE = re.compile(
@@ -127,6 +131,7 @@ def find_people(text: str, sentence_of, mentions: list[Mention], matcher: Region
             BODY_COUNCIL else BODY_COUNCIL
         out.append(Person(start, name_end if name else pos, sentence_of(start), role_text, name,
                           name_start, name_end, region, body, rank(role_text), region_mention,
+                          leads_delegation=bool(_LEADS_RE.match(role_text)),
                           in_headline=start < headline_end))
     out.extend(_delegation_leaders(text, sentence_of, by_pos, headline_end))
     out.sort(key=lambda p: p.start)
@@ -135,7 +140,7 @@ def find_people(text: str, sentence_of, mentions: list[Mention], matcher: Region
 
 def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
     """The person's name written at ``pos`` (after a title), with its offsets."""
-    m = re.match(r"\s*,?\s*", text[pos:])
+    m = re.match(r"\s*(?:\([^()\n]{1,30}\)\s*)?,?\s*", text[pos:])
     i = pos + (m.end() if m else 0)
     start = i
     words: list[str] = []
@@ -160,7 +165,7 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
         if bare in _NAME_STOP or _VERB_FORM_RE.match(bare):
             break
         if word.endswith(".") and bare not in _TITLE_TOKENS and len(bare) > 1 \
-                and bare not in ("moh", "muh", "muhd", "st", "hi"):
+                and bare not in ("moh", "muh", "muhd", "moch", "mhd", "abd", "st", "hi"):
             # "Hidayat." ends the sentence: keep the word, drop the period.
             words.append(word[:-1])
             end = tok.end() - 1
@@ -190,7 +195,7 @@ def _name_before(text: str, start: int) -> tuple[str | None, int, int]:
     if not m:
         return None, start, start
     words = m.group(1).split()
-    if any(w.rstrip(".").lower() in _NAME_STOP for w in words):
+    if any(w.rstrip(".").lower() in _NAME_STOP or _VERB_FORM_RE.match(w.lower()) for w in words):
         return None, start, start
     name = clean_name(" ".join(words))
     if not name or len(name.replace(" ", "")) < 3:

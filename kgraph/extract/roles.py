@@ -16,17 +16,24 @@ from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
 
 _ACTING = r"(?:(?:Pj\.?|Pjs\.?|Plt\.?|Plh\.?|Penjabat(?:\s+Sementara)?(?:\s*\(\s*Pjs?\s*\))?)\s+)?"
 _NUM = r"(?:[IVX]+|[A-E]|\d+)\b"
+_W = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"
+#: "Bidang Hukum, Pemerintahan, dan Politik": a list goes on only up to its "dan" item, so
+#: that a name written after it ("..., Sulaiman Harahap") is not taken for a field.
+FIELD = rf"Bidang\s+{_W}(?:(?:,\s+{_W})*,?\s+dan\s+{_W})?"
 _ROLE_ALTERNATIVES = [
     rf"{_ACTING}(?:[Ww]akil\s+)?(?:[Ww]ali\s*[Kk]ota|[Ww]alikota|[Bb]upati|[Gg]ubernur)\b",
     rf"{_ACTING}(?:Wawali(?:kota)?|Wabup|Wagub|Wako|Wakot)\b",
     rf"{_ACTING}(?:Sekda|Sekdakab|Sekdakot|Sekdako|Sekkot|Sekkab|Sekdaprov|Sekprov|Sekwan)\b",
     rf"{_ACTING}(?:Sekretaris|Sekertaris)\s+(?:Daerah(?:\s+(?:Provinsi|Kota|Kabupaten))?|Kota|"
     r"Kabupaten|DPRD|DPRK|DPR|Dewan)\b",
-    r"Asisten(?:\s+(?:[IVX]+\b|Sekda\b|(?:dan\s+)?[A-Z][a-z]+))+",
-    r"Staf\s+Ahli(?:\s+(?:Wali\s*[Kk]ota|Walikota|Bupati|Gubernur))?(?:\s+Bidang"
-    r"(?:,?\s+(?:dan\s+)?[A-Z][a-z]+)+)?",
+    r"Asisten(?:\s+(?:[IVX]+\b|Sekda\b|Setda\b|(?:dan\s+)?(?:Pemerintahan|Perekonomian|"
+    r"Pembangunan|Administrasi|Umum|Kesejahteraan|Rakyat|Kesra|Ekonomi|Ekbang|Hukum|Sosial|"
+    r"Keuangan)\b))+",
+    rf"Staf\s+Ahli(?:\s+(?:Wali\s*[Kk]ota|Walikota|Bupati|Gubernur))?(?:\s+{FIELD})?",
     r"(?:Kepala|Kadis|Kaban|Kabag|Kasubag|Kabid)(?:\s+(?:dan\s+)?[A-Z][A-Za-z]+)+",
-    rf"(?:Wakil\s+)?Ketua(?:\s+Komisi\s+{_NUM}|\s+Bapemperda|\s+Pansus\s+{_NUM}|\s+Banggar|"
+    r"(?:[Kk]etua|[Pp]impinan)\s+(?:[Rr]ombongan|[Tt]im|[Dd]elegasi)(?:\s+(?:studi\s+banding|"
+    r"kunjungan(?:\s+kerja)?|kunker|tamu))?\b(?:\s+dari)?",
+    rf"(?:Wakil\s+)?Ketua(?:\s+[IVX]+\b)?(?:\s+Komisi\s+{_NUM}|\s+Bapemperda|\s+Pansus\s+{_NUM}|\s+Banggar|"
     r"\s+Badan\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)?(?:\s+(?:DPRD|DPRK|DPRA|DPRP|DPR))?",
     rf"Anggota(?:\s+Komisi\s+{_NUM})?(?:\s+(?:DPRD|DPRK|DPRA|DPR))?",
 ]
