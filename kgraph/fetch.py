@@ -129,6 +129,7 @@ def fetch(
             for index, path in paths:
                 run.settle(index, path, run.convert, path)
             run.fetch_all(items)
+            run.settle_twins()
     finally:
         run.save_state()
     run.report.outcomes = [run.outcomes[i] for i in sorted(run.outcomes)]
@@ -147,6 +148,7 @@ class _Run:
         self.changed = False
         self.lock = threading.Lock()
         self.client: WebClient | None = None
+        self.twins: list[tuple[int, str, int]] = []  # (index, URL, index of its first twin)
 
     # ------------------------------------------------------------------ memory
 
@@ -186,16 +188,17 @@ class _Run:
         are read here (a feed that fails is an outcome of its own)."""
         items: list[_Item] = []
         paths: list[tuple[int, str]] = []
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         index = 0
 
         def add(url: str, hints: PageHints = PageHints()) -> None:
             nonlocal index
             key = url_key(url) if url.lower().startswith(("http://", "https://")) else url
             if key in seen:
-                return
-            seen.add(key)
-            items.append(_Item(index, url, hints))
+                self.twins.append((index, url, seen[key]))
+            else:
+                seen[key] = index
+                items.append(_Item(index, url, hints))
             index += 1
 
         for feed in feeds:
@@ -243,6 +246,15 @@ class _Run:
         with ThreadPoolExecutor(max_workers=max(1, min(self.options.jobs, len(todo)))) as pool:
             for _ in pool.map(self.fetch_host, todo.values()):
                 pass
+
+    def settle_twins(self) -> None:
+        """A URL asked for twice in one run (or an AMP twin of another): the first's file."""
+        for index, url, first in self.twins:
+            done = self.outcomes[first]
+            if done.file is not None:
+                self.record(index, Outcome(url, "already", done.file, f"same as {done.source}"))
+            else:
+                self.record(index, Outcome(url, done.status, reason=done.reason))
 
     def fetch_host(self, items: list[_Item]) -> None:
         """One host's pages, one after the other (the client spaces them)."""

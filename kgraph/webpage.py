@@ -44,6 +44,8 @@ FURNITURE_CLASSES = ("ads", "ad", "iklan", "advertisement", "baca-juga", "bacaju
 _PRUNE = "//*[" + " or ".join(
     f"contains(concat(' ', normalize-space(@{attr}), ' '), ' {name} ')"
     for name in FURNITURE_CLASSES for attr in ("class", "id")) + "]"
+#: Fewer characters of main text than this is not a report (a menu, a script-only page).
+MIN_TEXT = 100
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 #: Labels that browsers read as windows-1252 (the WHATWG Encoding Standard).
 _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "ascii", "us-ascii", "l1"}
@@ -96,13 +98,16 @@ def read_page(data: bytes | str, *, source: str, hints: PageHints | None = None)
     if tree is None:
         raise ArticleError("not an HTML page", file=source)
     url = canonical_url(tree, hints.url)
+    for element in tree.xpath(_PRUNE):  # before metadata too: no "Berita Terkait" title
+        element.drop_tree()
     found = bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=False,
-        include_images=False, prune_xpath=_PRUNE,
+        include_images=False,
         date_extraction_params={"extensive_search": False, "original_date": True})
     body = _body(found.text if found is not None else "")
-    if not body:
-        raise ArticleError("no article text found in the page", file=source)
+    if len(body) < MIN_TEXT:
+        raise ArticleError("no article text found in the page"
+                           + (f" (only {len(body)} characters)" if body else ""), file=source)
     return WebArticle(
         body=body, url=url, title=_clean(found.title) or hints.title,
         published=_date(found.date) or hints.published, publisher=_clean(found.sitename),
