@@ -147,6 +147,7 @@ class _Run:
         self.state: dict[str, str] = {}
         self.changed = False
         self.lock = threading.Lock()
+        self.stop = threading.Event()
         self.client: WebClient | None = None
         self.twins: list[tuple[int, str, int]] = []  # (index, URL, index of its first twin)
 
@@ -213,7 +214,10 @@ class _Run:
             if is_url(source):
                 add(source)
                 continue
+            folder = os.path.isdir(source)
             for name in iter_article_paths([source], follow_symlinks=follow_symlinks):
+                if folder and not is_converted(name):
+                    continue  # article files in a folder of saved pages: not web pages
                 paths.append((index, name))
                 index += 1
         return items, paths
@@ -244,8 +248,12 @@ class _Run:
         if not todo:
             return
         with ThreadPoolExecutor(max_workers=max(1, min(self.options.jobs, len(todo)))) as pool:
-            for _ in pool.map(self.fetch_host, todo.values()):
-                pass
+            try:
+                for _ in pool.map(self.fetch_host, todo.values()):
+                    pass
+            except BaseException:  # Ctrl-C, a folder that cannot be written: stop them all
+                self.stop.set()
+                raise
 
     def settle_twins(self) -> None:
         """A URL asked for twice in one run (or an AMP twin of another): the first's file."""
@@ -259,6 +267,8 @@ class _Run:
     def fetch_host(self, items: list[_Item]) -> None:
         """One host's pages, one after the other (the client spaces them)."""
         for item in items:
+            if self.stop.is_set():
+                return
             self.settle(item.index, item.url, self.download, item)
 
     def settle(self, index: int, source: str, work: Callable, arg) -> None:  # type: ignore[type-arg,no-untyped-def]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -228,6 +229,16 @@ def test_saved_pages_are_converted_without_the_network(tmp_path):
     [path] = article_files(tmp_path)
     assert path.name.startswith("warta.example.id_pemkab-banyumas-belajar-olah-sampah")
     assert read_article(path).url == "https://warta.example.id" + BANYUMAS.path
+    (saved / "tanpa-kanonik.htm").write_text(news_page(PONTIANAK, "").replace(
+        '<link rel="canonical" href="/kalbar', '<link rel="x" href="/kalbar').replace(
+        '<meta property="og:url" content="/kalbar', '<meta property="x" content="/kalbar'),
+        encoding="utf-8")
+    folder = fetch([str(saved)], out_dir=tmp_path / "articles", options=FAST)
+    assert [(o.source.rsplit("/", 1)[-1], o.status) for o in folder.outcomes] == [
+        ("banyumas.html", "already"), ("tanpa-kanonik.htm", "fetched")]
+    named = [p.name for p in article_files(tmp_path) if p != path]
+    assert len(named) == 1 and re.fullmatch(r"tanpa-kanonik_[0-9a-f]{8}\.txt", named[0])
+    assert read_article(tmp_path / "articles" / named[0]).url is None
 
 
 def test_the_folder_beside_the_store(tmp_path):

@@ -151,3 +151,32 @@ def test_the_readme_web_workflow_output_is_real(invoke, news_site, tmp_path):
         assert words[0] == "kgraph", command
         result = invoke(*words[1:], *(FAST if words[1] in ("fetch",) else ()))
         assert as_readme((result.stderr + result.stdout).strip()) == shown.strip(), command
+
+
+def test_a_folder_that_cannot_be_written_stops_the_fetch_with_one_line(invoke, news_site,
+                                                                      tmp_path, monkeypatch):
+    import errno
+
+    from helpers.newssite import LOMBOK_TIMUR, NewsSite
+
+    port = news_site.base.rsplit(":", 1)[1]
+
+    def disk_full_for_the_first_site(path, data):
+        if f"127.0.0.1-{port}_" in str(path):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        (tmp_path / "kliping" / path.name).write_bytes(data)
+
+    monkeypatch.setattr("kgraph.fetch.atomic_write", disk_full_for_the_first_site)
+    with NewsSite() as other:
+        result = invoke("fetch", news_site.url(BANYUMAS.path), news_site.url(PONTIANAK.path),
+                        *(other.url(p) for p in (BANYUMAS.path, PONTIANAK.path,
+                                                 LOMBOK_TIMUR.path, "/lama-1252")),
+                        "-o", "kliping", "--delay", "0.3", "--timeout", "2")
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert re.fullmatch(r"Error: kliping/127\.0\.0\.1-\d+_pemkab-banyumas-belajar-olah-sampah-"
+                        r"ke-kota-kediri_[0-9a-f]{8}\.txt: cannot write: No space left on device",
+                        line), line
+    assert "Traceback" not in result.output
+    assert PONTIANAK.path not in news_site.paths()  # the run stopped at the failure ...
+    assert "/lama-1252" not in other.paths()  # ... on the other host too
