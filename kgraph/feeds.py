@@ -9,11 +9,6 @@ from urllib.parse import urljoin, urlsplit
 
 from .errors import ArticleError
 
-#: Media types of feeds (an answer of another type is not read as one).
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
-              "application/rdf+xml", "application/feed+json", "application/json")
-
-
 @dataclass(frozen=True)
 class FeedEntry:
     """One report a feed lists: its link, and the title and date the feed gives it."""
@@ -23,16 +18,15 @@ class FeedEntry:
     published: dt.date | None = None
 
 
-def read_feed(data: bytes, *, url: str) -> list[FeedEntry]:
+def read_feed(data: bytes, *, url: str, media_type: str = "") -> list[FeedEntry]:
     """The entries of the RSS or Atom feed ``data`` fetched from ``url`` (relative links
     made absolute). Raises :class:`ArticleError` when it is not a feed."""
     import feedparser
 
     parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": url})
     if not parsed.get("version") and not parsed.entries:
-        reason = parsed.get("bozo_exception")
-        detail = f": {str(reason).splitlines()[0]}" if reason else ""
-        raise ArticleError(f"not an RSS or Atom feed{detail}", file=url)
+        raise ArticleError("not an RSS or Atom feed" + (f" ({media_type})" if media_type else ""),
+                           file=url)
     entries = []
     for entry in parsed.entries:
         link = urljoin(url, (entry.get("link") or "").strip())

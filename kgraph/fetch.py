@@ -228,7 +228,7 @@ class _Run:
         assert self.client is not None
         try:
             answer = self.client.get(url, types=None)
-            return read_feed(answer.data, url=answer.url)
+            return read_feed(answer.data, url=answer.url, media_type=answer.media_type)
         except (FetchFailed, Skipped) as exc:
             self.record(index, Outcome(url, "failed", reason=exc.reason))
         except ArticleError as exc:

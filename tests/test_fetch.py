@@ -245,3 +245,12 @@ def test_the_folder_beside_the_store(tmp_path):
     assert str(articles_dir("kgraph.ttl")) == "kgraph.articles"
     assert articles_dir(tmp_path / "data" / "visits.ttl") == tmp_path / "data" / "visits.articles"
     assert articles_dir(tmp_path / "store") == tmp_path / "store.articles"
+
+
+def test_a_feed_that_fails_or_is_no_feed_is_one_failure(news_site, tmp_path):
+    report = run(news_site, tmp_path, feeds=["/hilang", BANYUMAS.path, "/rss.xml"])
+    outcomes = [(o.source.replace(news_site.base, ""), o.status, o.reason)
+                for o in report.outcomes]
+    assert outcomes[:2] == [("/hilang", "failed", "HTTP 404 Not Found"),
+                            (BANYUMAS.path, "failed", "not an RSS or Atom feed (text/html)")]
+    assert [o.status for o in report.outcomes[2:]] == ["fetched"] * 3
