@@ -26,19 +26,11 @@ from .articles import _display_path, is_converted, iter_article_paths, read_byte
 from .errors import ArticleError, KGraphError
 from .store import atomic_write
 from .web import FetchFailed, Skipped, WebClient, WebOptions
-from .webpage import PageHints, WebArticle, file_name, read_page, url_key
+from .webpage import PageHints, WebArticle, file_name, is_url, read_page, url_key
 
 #: What a folder of fetched articles remembers: URL keys → file names.
 STATE_FILE = ".kgraph-fetched.json"
 STATUSES = ("fetched", "already", "skipped", "failed")
-_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def is_url(text: str) -> bool:
-    """Whether a command-line argument is a URL rather than a path."""
-    return bool(_URL_RE.match(text))
-
-
 def articles_dir(store: object) -> Path:
     """The folder beside a store that keeps the pages ``kgraph ingest URL`` fetched:
     ``kgraph.articles/`` for ``kgraph.ttl`` (in the working directory for a server)."""

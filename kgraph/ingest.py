@@ -15,9 +15,9 @@ from .topics import default_scheme
 
 if TYPE_CHECKING:
     from .fetch import FetchReport
-    from .web import WebOptions
     from .remote import Endpoint
     from .remote_graph import RemoteStore
+    from .web import WebOptions
 
 
 #: Articles written to the index in one transaction.
@@ -133,7 +133,7 @@ def ingest(
 def _fetch_urls(paths: list, store: "str | os.PathLike[str] | Endpoint", report: IngestReport,
                 web_options: "WebOptions | None") -> list:
     """``paths`` with each http(s) URL replaced by the article file fetched from it."""
-    from .fetch import is_url
+    from .webpage import is_url
 
     urls = [str(p) for p in paths if is_url(str(p))]
     if not urls:

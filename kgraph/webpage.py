@@ -165,6 +165,11 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
 # --------------------------------------------------------------------------- URLs
 
 
+def is_url(text: str) -> bool:
+    """Whether a command-line argument is a URL (``scheme://...``) rather than a path."""
+    return bool(_URL_RE.match(text))
+
+
 def canonical_url(tree, page_url: str | None) -> str | None:  # type: ignore[no-untyped-def]
     """The page's canonical URL (``<link rel=canonical>``, else ``og:url``), made absolute
     against ``page_url``; else ``page_url``. A canonical link to a site's home page from
@@ -202,6 +207,7 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, host, parts.path or "/", urlencode(query), ""))
 
 
+_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _AMP_QUERY = {("amp", ""), ("amp", "1"), ("amp", "true"), ("outputtype", "amp")}
 
 
