@@ -18,8 +18,8 @@ from typing import Callable, Iterable
 import yaml
 
 from .articles import (
-    DEFAULT_MAX_BYTES, STDIN, Article, _split_front_matter, iter_article_paths, parse_article,
-    read_bytes,
+    DEFAULT_MAX_BYTES, STDIN, Article, _split_front_matter, article_text, is_converted,
+    iter_article_paths, parse_article, read_bytes,
 )
 from .errors import ArticleError, KGraphError
 from .extract import ExtractedVisit, extract, headline
@@ -84,9 +84,14 @@ def annotate(
             raise KGraphError(f"cannot create the output folder: {exc.strerror or exc}",
                               file=str(target_dir)) from None
     for name in iter_article_paths(paths, follow_symlinks=follow_symlinks):
+        converted = is_converted(name)  # a web page: its article is written as .txt
         try:
             data, source = read_bytes(name, max_bytes=max_bytes)
-            result = annotate_text(data, source=source, force=force)
+            if converted and in_place:
+                raise ArticleError("a web page cannot be annotated in place; give -o DIR",
+                                   file=source)
+            result = annotate_text(article_text(data, name, source), source=source,
+                                   force=force)
         except ArticleError as exc:
             report.failed.append(str(exc))
             continue
@@ -99,6 +104,8 @@ def annotate(
             _write_atomic(Path(name), text)
         elif target_dir is not None:
             base = "stdin.md" if name == STDIN else os.path.basename(name)
+            if converted:
+                base = os.path.splitext(base)[0] + ".txt"
             target = str(target_dir / base)
             _write_atomic(Path(target), text)
         else:

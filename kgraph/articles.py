@@ -41,7 +41,8 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 STDIN = "-"
 
-ARTICLE_KEYS = ("title", "url", "published", "publisher", "language", "visits")
+ARTICLE_KEYS = ("title", "url", "published", "publisher", "author", "fetched", "language",
+                "visits")
 VISIT_KEYS = (
     "visitor", "host", "date", "led_by", "received_by", "topics", "agreement", "place",
     "evidence", "confidence", "method", "spans",
@@ -120,7 +121,7 @@ def read_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
     matter or annotations.
     """
     data, source = read_bytes(path, max_bytes=max_bytes)
-    return parse_article(data, source=source)
+    return parse_article(article_text(data, str(path), source), source=source)
 
 
 def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
@@ -299,6 +300,9 @@ def _article_from_mapping(meta: Any, body: str, source: str) -> Article:
         publisher=fields.text("publisher"),
         language=fields.text("language") or "id",
     )
+    for key, value in (("author", fields.text("author")), ("fetched", _fetched(fields))):
+        if value is not None:
+            article.extra[key] = value
     if "visits" in meta:
         visits = meta["visits"]
         if visits is None:
@@ -309,6 +313,18 @@ def _article_from_mapping(meta: Any, body: str, source: str) -> Article:
             _visit(item, source, f"visits[{index}]", body) for index, item in enumerate(visits)
         ]
     return article
+
+
+def _fetched(fields: _Fields) -> dt.datetime | None:
+    """When a web page was fetched (``kgraph fetch`` writes it): an ISO date and time."""
+    value = fields.mapping.get("fetched")
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise fields.error("fetched", f"invalid date and time {value!r} "
+                           "(expected YYYY-MM-DD HH:MM:SS+HH:MM)") from None
 
 
 def _visit(item: Any, source: str, path: str, body: str) -> VisitAnnotation:
@@ -421,12 +437,39 @@ def _topics(fields: _Fields) -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------- finding files
 
-#: Readers by file suffix: every registered suffix is read as an article.
-READERS: dict[str, Callable[..., Article]] = {
-    ".md": read_article,
-    ".markdown": read_article,
-    ".txt": read_article,
+def _text(data: bytes, source: str) -> bytes:
+    """An article file is article text already."""
+    return data
+
+
+def _web_page(data: bytes, source: str) -> str:
+    """A saved web page: its main text and metadata, as article text."""
+    from .webpage import article_text as page_text
+
+    return page_text(data, source=source)
+
+
+#: Readers by file suffix: each turns a file's bytes into article text (front matter and
+#: body). Every registered suffix is read as an article, in folders too; a named file of
+#: another suffix is read as article text.
+READERS: dict[str, Callable[[bytes, str], bytes | str]] = {
+    ".md": _text,
+    ".markdown": _text,
+    ".txt": _text,
+    ".html": _web_page,
+    ".htm": _web_page,
 }
+
+
+def article_text(data: bytes, name: str, source: str) -> bytes | str:
+    """The article text of the file ``name`` whose bytes are ``data`` (see :data:`READERS`).
+    Raises :class:`ArticleError` naming ``source``."""
+    return READERS.get(os.path.splitext(name)[1].lower(), _text)(data, source)
+
+
+def is_converted(name: str) -> bool:
+    """Whether the file ``name`` is not article text itself (a web page) but read into it."""
+    return READERS.get(os.path.splitext(name)[1].lower(), _text) is not _text
 
 
 #: Files that document a folder of articles rather than being one (skipped in folders).

@@ -9,7 +9,10 @@ import click
 from . import __version__
 from .articles import DEFAULT_MAX_BYTES, iter_article_paths
 from .errors import KGraphError
-from .options import RegistryChoice, network_filter_options, output_option, store_options
+from .fetch_cli import echo_fetch_outcomes, fetch_command, web_options
+from .options import (
+    RegistryChoice, fetch_options, network_filter_options, output_option, store_options,
+)
 from .sync_cli import pull_command, push_command
 
 #: Progress bars appear on a terminal from this many files on.
@@ -52,42 +55,52 @@ def _fail(exc: KGraphError) -> click.ClickException:
     help="Follow symbolic links found inside directories (not followed by default).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
+@fetch_options
 def ingest(paths: tuple[str, ...], store: str, max_size: int, follow_symlinks: bool,
-           quiet: bool) -> None:
+           quiet: bool, delay: float, timeout: float, retries: int) -> None:
     """Add articles to the store.
 
-    PATHS are article files (.md, .txt), directories (read recursively) or - for
-    standard input. Raw articles (no visits key) go through the extractor: their
-    visits are marked kg:method "extracted" with a kg:confidence. An article ingested again replaces what it said before; ingesting
-    the same files twice leaves the store byte-identical. A file that fails is reported
-    and skipped, the others are stored (exit 1).
+    PATHS are article files (.md, .txt), saved web pages (.html, .htm), directories
+    (read recursively), - for standard input, or http(s) URLs of news pages: those are
+    fetched as by kgraph fetch into a folder beside the store (kgraph.articles/ for
+    kgraph.ttl), so that every source can be read again. Raw articles (no visits key)
+    go through the extractor: their visits are marked kg:method "extracted" with a
+    kg:confidence. An article ingested again replaces what it said before; ingesting
+    the same files twice leaves the store byte-identical. A file or page that fails is
+    reported and skipped, the others are stored (exit 1).
 
     \b
     Example:
         kgraph ingest examples/articles/
         kgraph ingest --store visits.ttl article.md
         cat article.md | kgraph ingest -
+        kgraph ingest https://news.example.id/daerah/2026/01/13/studi-banding
     """
     from .ingest import ingest as run_ingest
 
     files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))
+    web = web_options(delay, timeout, retries)
     show_bar = len(files) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
     try:
         if show_bar:
             with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
                 report = run_ingest(files, store=store, max_bytes=max_size,
                                     follow_symlinks=follow_symlinks,
-                                    on_file=lambda _name: bar.update(1))
+                                    on_file=lambda _name: bar.update(1), web_options=web)
         else:
             report = run_ingest(files, store=store, max_bytes=max_size,
-                                follow_symlinks=follow_symlinks)
+                                follow_symlinks=follow_symlinks, web_options=web)
     except KGraphError as exc:
         raise _fail(exc) from None
     if not quiet:
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
+    if report.fetch is not None:
+        echo_fetch_outcomes(report.fetch, failures=False)  # they are in report.failed
     for failure in report.failed:
         click.echo(f"error: {failure}", err=True)
+    if report.fetch is not None:
+        click.echo(report.fetch.summary())
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
@@ -434,6 +447,7 @@ def evaluate(gold: tuple[str, ...], verbose: bool) -> None:
     click.echo("\n".join(report.lines(verbose=verbose)))
 
 
+cli.add_command(fetch_command)
 cli.add_command(push_command)
 cli.add_command(pull_command)
 

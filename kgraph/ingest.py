@@ -14,8 +14,10 @@ from .store import DEFAULT_STORE, TurtleStore, remote_endpoint
 from .topics import default_scheme
 
 if TYPE_CHECKING:
+    from .fetch import FetchReport
     from .remote import Endpoint
     from .remote_graph import RemoteStore
+    from .web import WebOptions
 
 
 #: Articles written to the index in one transaction.
@@ -36,6 +38,8 @@ class IngestReport:
     extracted: list[str] = field(default_factory=list)
     """Raw articles whose visits the extractor found (``kg:method "extracted"``)."""
     warnings: list[str] = field(default_factory=list)
+    fetch: "FetchReport | None" = None
+    """What fetching the URLs among the paths did (``None``: no URL was given)."""
 
     @property
     def needs_extraction(self) -> list[str]:
@@ -72,11 +76,15 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     follow_symlinks: bool = False,
     on_file: Callable[[str], None] | None = None,
+    web_options: "WebOptions | None" = None,
 ) -> IngestReport:
     """Read, map and store articles; each article replaces what it said before.
 
     Raw articles (no ``visits`` key) go through the extractor first; their visits are
-    marked ``kg:method "extracted"`` with a ``kg:confidence``.
+    marked ``kg:method "extracted"`` with a ``kg:confidence``. http(s) URLs among
+    ``paths`` are fetched first (:func:`kgraph.fetch.fetch`, with ``web_options``) into
+    the folder beside the store (``kgraph.articles/`` for ``kgraph.ttl``), and their
+    article files are ingested; a page that cannot be fetched is reported in ``failed``.
 
     A file that cannot be read or mapped is reported in ``failed`` and skipped; the others
     are stored. Raises :class:`~kgraph.errors.StoreError` when the store itself cannot be
@@ -84,6 +92,7 @@ def ingest(
     """
     endpoint = remote_endpoint(store)
     report = IngestReport(store=endpoint if endpoint is not None else Path(store))
+    paths = _fetch_urls(list(paths), store, report, web_options)
     mapper = Mapper(Gazetteer.default(), default_scheme())
     files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))
     seen: dict[str, str] = {}
@@ -119,6 +128,27 @@ def ingest(
     report.triples_after = len(editor)  # after the edit: derived triples included
     report.written = editor.saved
     return report
+
+
+def _fetch_urls(paths: list, store: "str | os.PathLike[str] | Endpoint", report: IngestReport,
+                web_options: "WebOptions | None") -> list:
+    """``paths`` with each http(s) URL replaced by the article file fetched from it."""
+    from .webpage import is_url
+
+    urls = [str(p) for p in paths if is_url(str(p))]
+    if not urls:
+        return paths
+    from .fetch import articles_dir, fetch
+
+    report.fetch = fetch(urls, out_dir=articles_dir(store), options=web_options)
+    files = {o.source: o.file for o in report.fetch.outcomes}
+    report.failed.extend(f"{o.source}: {o.reason}" for o in report.fetch.having("failed"))
+    out: list = []
+    for path in paths:
+        name = files.get(str(path)) if is_url(str(path)) else path
+        if name is not None and name not in out:
+            out.append(name)
+    return out
 
 
 def _open_store(store: "str | os.PathLike[str] | Endpoint",

@@ -133,3 +133,24 @@ def network_filter_options(command):  # type: ignore[no-untyped-def]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def fetch_options(command):  # type: ignore[no-untyped-def]
+    """How web pages are fetched (``kgraph fetch``, ``kgraph ingest URL``)."""
+    options = [
+        click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                     metavar="SECONDS",
+                     help="Wait between two requests to the same host (more if its "
+                          "robots.txt asks); hosts are read in parallel."),
+        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+                     show_default=True, metavar="SECONDS",
+                     help="Give up on a page whose server does not answer in time "
+                          "(connecting: at most 10 s)."),
+        click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+                     help="Try a page again this many times after HTTP 429 or 5xx or a "
+                          "failed connection, waiting longer each time (and as long as "
+                          "Retry-After asks)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command

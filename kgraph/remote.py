@@ -17,17 +17,12 @@ message names the URL, and the HTTP status when there is one.
 """
 from __future__ import annotations
 
-import email.utils
-import errno
-import http
-import http.client
 import os
 import re
-import socket
 import tempfile
 import time
 from dataclasses import dataclass
-from typing import IO, BinaryIO, Callable, Iterable, Iterator
+from typing import IO, BinaryIO, Callable, Iterable
 from urllib.parse import quote, urlencode, urlsplit
 
 import pyoxigraph as ox
@@ -35,6 +30,12 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from .errors import StoreError
+from .httputil import chain as _chain
+from .httputil import failure_reason as _reason
+from .httputil import media_type as _media_type
+from .httputil import redacted as _redacted
+from .httputil import retry_after as _retry_after
+from .httputil import status_text
 from .store import is_endpoint  # noqa: F401 - defined where no HTTP library is loaded
 
 #: Environment variables that override the endpoints' default paths.
@@ -66,11 +67,6 @@ class RemoteError(StoreError):
         super().__init__(message, hint=hint, file=file, field=field)
         self.url = url
         self.status = status
-
-
-def _redacted(url: str) -> str:
-    """``url`` without the user and password it may carry, for messages."""
-    return re.sub(r"(?<=://)[^/@]*@", "", url)
 
 
 def _check_url(url: str, what: str) -> str:
@@ -178,48 +174,12 @@ def _attempts(n: int) -> str:
     return f"{n} attempt" if n == 1 else f"{n} attempts"
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    """``exc``, its causes and contexts, and the reasons urllib3 wraps in its errors."""
-    seen: set[int] = set()
-    work: list[BaseException] = [exc]
-    while work:
-        item = work.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        yield item
-        for inner in (item.__cause__, item.__context__, getattr(item, "reason", None),
-                      *(a for a in item.args if isinstance(a, BaseException))):
-            if isinstance(inner, BaseException):
-                work.append(inner)
-
-
 def _not_sent(exc: BaseException) -> bool:
     """Whether the request surely never reached the server (no connection was made)."""
     from urllib3.exceptions import NewConnectionError
 
     return isinstance(exc, requests.exceptions.ConnectTimeout) or any(
         isinstance(e, NewConnectionError) for e in _chain(exc))
-
-
-def _reason(exc: BaseException, timeout: float) -> str:
-    """A few words on why a request failed, without urllib3's internals."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return f"no connection within {timeout:g} s"
-    if isinstance(exc, requests.exceptions.Timeout):
-        return f"no answer within {timeout:g} s"
-    for e in _chain(exc):
-        if isinstance(e, socket.gaierror):
-            return "host not found"
-        if isinstance(e, OSError) and e.errno in (errno.ECONNREFUSED, errno.ECONNRESET,
-                                                  errno.EHOSTUNREACH, errno.ENETUNREACH):
-            return os.strerror(e.errno).lower()
-        if isinstance(e, http.client.RemoteDisconnected):
-            return "the server closed the connection"
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return "the connection broke while receiving the answer"
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return _redacted(text)[:200]
 
 
 def _body_line(response: requests.Response) -> str:
@@ -235,34 +195,12 @@ def _body_line(response: requests.Response) -> str:
 
 def _http_error(url: str, response: requests.Response) -> RemoteError:
     status = response.status_code
-    try:
-        phrase = http.HTTPStatus(status).phrase
-    except ValueError:
-        phrase = response.reason or ""
-    message = f"{url} answered HTTP {status} {phrase}".rstrip()
+    message = f"{url} answered {status_text(status, response.reason)}"
     detail = _body_line(response)
     if detail:
         message += f": {detail}"
     hint = AUTH_HINT if status in (401, 403) else None
     return RemoteError(message, url=url, status=status, hint=hint)
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    """The wait the server asked for in ``Retry-After`` (seconds), if any."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _media_type(response: requests.Response) -> str:
-    return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
 
 # ---------------------------------------------------------------------- client
