@@ -421,25 +421,30 @@ def annotate(paths: tuple[str, ...], output: str | None, in_place: bool, force: 
 
 @cli.command()
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--texts", type=click.Path(exists=True, file_okay=False), metavar="DIR",
+              help="Folder of the article texts of gold JSON files (default: beside them).")
 @click.option("--verbose", "-v", is_flag=True, help="Also list each article's differences.")
-def evaluate(gold: tuple[str, ...], verbose: bool) -> None:
-    """Measure the extractor on hand-annotated articles.
+def evaluate(gold: tuple[str, ...], texts: str | None, verbose: bool) -> None:
+    """Measure the extractor on gold facts.
 
-    Runs the extractor on each annotated article as if it were raw and compares with
-    its visits: precision, recall and F1 of visits (matched on visitor region, host
-    region and body kind), then the accuracy of date, leader, receiver and agreement
-    on matched visits, the topic overlap, and the visits found in articles annotated
-    as having none. Raw articles are skipped.
+    GOLD is annotated articles (the extractor runs on each as if it were raw and is
+    compared with its visits) or gold JSON files of real reports (NNN.json, with the
+    text as NNN.txt beside it or in --texts DIR), or folders of either. Prints
+    precision, recall and F1 of visits (matched on the region and body of both sides),
+    the accuracy of date, leader, receiver and agreement on matched visits, the share
+    of gold topics found, the visits found in articles without visits, and for each
+    band of confidence how many extracted visits were right.
 
     \b
     Example:
         kgraph evaluate tests/data/extraction/
         kgraph evaluate -v my-annotated-articles/
+        kgraph evaluate ../shared/realdev/gold --texts .realdev/articles
     """
     from .evaluate import evaluate as run_evaluate
 
     try:
-        report = run_evaluate(gold)
+        report = run_evaluate(gold, texts=texts)
     except KGraphError as exc:
         raise _fail(exc) from None
     for name in report.skipped:

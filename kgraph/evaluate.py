@@ -1,27 +1,61 @@
-"""``kgraph evaluate``: measure the extractor against hand-annotated articles.
+"""``kgraph evaluate``: measure the extractor against hand-made gold facts.
 
-The extractor runs on each annotated article as if it were raw (its ``visits`` are
-ignored). Visits match when visitor region, host region and body kind (government or
-council) agree, after resolving both sides against the gazetteer. On matched visits the
-date, leader, receiver (by normalised name), agreement (by document type) and topics
-(overlap of scheme topics) are compared.
+Two kinds of gold are read:
+
+- annotated articles (``.md``/``.txt`` with a ``visits`` key): the extractor runs on the
+  article as if it were raw;
+- a gold set in the layout of the real-article development set: ``NNN.json`` files of
+  gold facts (``visits`` with ``visitor``/``host`` as ``{code, body}``, ``date``,
+  ``leader``, ``received_by``, ``agreement``, ``topics``) and the article text as
+  ``NNN.txt`` beside them or in ``texts`` (a ``URL:``/``QUERY:`` header is skipped).
+
+Visits match when both sides are the same region (Kemendagri code) and the same body
+(government or council). On matched visits the date (exact day), leader and receiver (the
+gold name, normalised, is the extracted one or contained in it), agreement (signed or
+not, and of which type when the gold says) and topics are compared: topics by recall
+(a gold topic is found when it and a label of an extracted topic contain one another).
+Confidence is checked too: for each band of confidence, how many extracted visits in it
+were right.
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 
-from .articles import AgreementRef, Article, PersonRef, VisitAnnotation, iter_article_paths, read_article
+from .articles import Article, PersonRef, VisitAnnotation, iter_article_paths, parse_article, \
+    read_article
 from .errors import ArticleError, KGraphError
 from .extract import ExtractedVisit, extract
 from .extract.agreements import canonical_type
 from .extract.regions import default_matcher
-from .gazetteer import normalize
-from .names import name_key
-from .topics import default_scheme, topic_key
+from .gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region, normalize
+from .topics import default_scheme
 
 FIELDS = ("date", "leader", "receiver", "agreement")
+BANDS = (0.9, 0.8, 0.7, 0.6, 0.0)
+
+Side = tuple[str, str]  # (region code, body)
+
+
+@dataclass(frozen=True)
+class GoldVisit:
+    """A visit as gold facts state it, in either gold format."""
+
+    visitor: Side
+    host: Side
+    label: str
+    date: dt.date | None = None
+    leader: str | None = None
+    receiver: str | None = None
+    agreement: str | None = None
+    signed: bool = False
+    topics: tuple[str, ...] = ()
 
 
 @dataclass
@@ -41,7 +75,10 @@ class EvaluationReport:
     extracted: int = 0
     matched: int = 0
     correct: dict[str, int] = field(default_factory=lambda: {f: 0 for f in FIELDS})
-    topic_overlap: float = 0.0
+    checked: dict[str, int] = field(default_factory=lambda: {f: 0 for f in FIELDS})
+    topics_found: int = 0
+    topics_gold: int = 0
+    bands: dict[float, list[int]] = field(default_factory=lambda: {b: [0, 0] for b in BANDS})
     skipped: list[str] = field(default_factory=list)
 
     @property
@@ -58,9 +95,10 @@ class EvaluationReport:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def accuracy(self, name: str) -> float:
+        """Share of matched visits (that the gold gives this field for) where it is right."""
         if name == "topics":
-            return self.topic_overlap / self.matched if self.matched else 1.0
-        return self.correct[name] / self.matched if self.matched else 1.0
+            return self.topics_found / self.topics_gold if self.topics_gold else 1.0
+        return self.correct[name] / self.checked[name] if self.checked[name] else 1.0
 
     @property
     def negatives(self) -> int:
@@ -70,6 +108,11 @@ class EvaluationReport:
     def negative_visits(self) -> int:
         """Visits extracted from articles annotated as having none."""
         return sum(a.extracted for a in self.articles if a.negative)
+
+    def band_precision(self, low: float) -> tuple[int, int]:
+        """(right, extracted) for the visits with confidence in the band starting at ``low``."""
+        right, total = self.bands[low]
+        return right, total
 
     def lines(self, *, verbose: bool = False) -> list[str]:
         out: list[str] = []
@@ -84,111 +127,191 @@ class EvaluationReport:
         out.append(f"visit     precision {self.precision:.2f}  recall {self.recall:.2f}  "
                    f"F1 {self.f1:.2f}")
         for name in FIELDS:
-            out.append(f"{name:<9} {self.accuracy(name):.2f} ({self.correct[name]}/{self.matched})")
-        out.append(f"topics    {self.accuracy('topics'):.2f} (mean overlap, Jaccard)")
+            out.append(f"{name:<9} {self.accuracy(name):.2f} "
+                       f"({self.correct[name]}/{self.checked[name]})")
+        out.append(f"topics    {self.accuracy('topics'):.2f} recall "
+                   f"({self.topics_found}/{self.topics_gold} gold topics found)")
         out.append(f"negatives {self.negative_visits} visit(s) from {self.negatives} "
                    "articles without visits")
+        out.append("confidence  extracted  right  precision")
+        uppers = (1.0,) + BANDS[:-1]
+        for low, high in zip(BANDS, uppers):
+            right, total = self.bands[low]
+            share = f"{right / total:.2f}" if total else "-"
+            out.append(f"  {low:.1f}–{high:.1f}  {total:>9}  {right:>5}  {share:>9}")
         return out
 
 
-def evaluate(paths: Iterable[str | os.PathLike[str]], *,
+def evaluate(paths: Iterable[str | os.PathLike[str]], *, texts: str | os.PathLike[str] | None = None,
              follow_symlinks: bool = False) -> EvaluationReport:
-    """Run the extractor over annotated articles and compare with their annotations.
+    """Run the extractor over gold articles and compare with their gold facts.
 
-    Raw articles (no ``visits`` key) are listed in ``skipped``. Raises
-    :class:`~kgraph.errors.ArticleError` for an article that cannot be read and
-    :class:`KGraphError` when no annotated article was found.
+    ``paths`` are annotated articles, gold JSON files, or folders of either; ``texts`` is
+    the folder of the JSON files' article texts (default: beside each JSON file). Raw
+    articles are listed in ``skipped``. Raises :class:`~kgraph.errors.ArticleError` for an
+    article or gold file that cannot be read and :class:`KGraphError` when no gold was
+    found.
     """
     report = EvaluationReport()
-    for name in iter_article_paths(paths, follow_symlinks=follow_symlinks):
-        article = read_article(name)
-        if article.visits is None:
-            report.skipped.append(article.source)
+    for path in paths:
+        jsons = sorted(Path(path).glob("*.json")) if os.path.isdir(path) else \
+            ([Path(path)] if str(path).endswith(".json") else [])
+        for gold_path in jsons:
+            article, gold = _read_gold_json(gold_path, texts)
+            _compare(article, gold, extract(article), report)
+        if jsons or str(path).endswith(".json"):
             continue
-        gold = article.visits
-        article.visits = None
-        found = extract(article)
-        report.articles.append(_compare(article, gold, found, report))
+        for name in iter_article_paths([path], follow_symlinks=follow_symlinks):
+            article = read_article(name)
+            if article.visits is None:
+                report.skipped.append(article.source)
+                continue
+            gold = [_from_annotation(v) for v in article.visits]
+            article.visits = None
+            _compare(article, gold, extract(article), report)
     if not report.articles:
-        raise KGraphError("no annotated articles to evaluate against",
-                          hint="give files or folders of articles with a visits key")
+        raise KGraphError("no gold articles to evaluate against",
+                          hint="give annotated articles (with a visits key) or gold JSON files")
     return report
 
 
-def _party(mention: str) -> tuple[str, str]:
+# --------------------------------------------------------------------------- gold formats
+
+def _read_gold_json(path: Path, texts: str | os.PathLike[str] | None) -> tuple[Article, list[GoldVisit]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ArticleError(f"cannot read gold facts: {exc}", file=str(path)) from None
+    text_path = Path(texts) / f"{path.stem}.txt" if texts else path.with_suffix(".txt")
+    try:
+        raw = text_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ArticleError(f"no article text at {text_path}: "
+                           f"{getattr(exc, 'strerror', None) or exc}", file=str(path)) from None
+    header = re.match(r"(?:[A-Z]+: [^\n]*\n)+\n", raw)
+    body = raw[header.end():] if header else raw
+    article = parse_article(body, source=str(text_path))
+    url = re.search(r"^URL: (\S+)", raw, re.M)
+    article.url = url.group(1) if url else article.url
+    visits = []
+    for i, v in enumerate(data.get("visits") or []):
+        try:
+            visits.append(GoldVisit(
+                visitor=_json_side(v["visitor"]), host=_json_side(v["host"]),
+                label=f"{v['visitor'].get('region', '?')} → {v['host'].get('region', '?')}",
+                date=dt.date.fromisoformat(v["date"]) if v.get("date") else None,
+                leader=(v.get("leader") or {}).get("name"),
+                receiver=(v.get("received_by") or {}).get("name"),
+                agreement=v.get("agreement") or None, signed=bool(v.get("agreement")),
+                topics=tuple(v.get("topics") or ())))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ArticleError(f"invalid gold visit: {exc!r}", file=str(path),
+                               field=f"visits[{i}]") from None
+    return article, visits
+
+
+def _json_side(side: dict) -> Side:
+    return side["code"], BODY_COUNCIL if side["body"] == "dprd" else BODY_GOVERNMENT
+
+
+def _from_annotation(v: VisitAnnotation) -> GoldVisit:
+    return GoldVisit(
+        visitor=_party(v.visitor), host=_party(v.host), label=f"{v.visitor} → {v.host}",
+        date=v.date, leader=_name(v.led_by), receiver=_name(v.received_by),
+        agreement=v.agreement.type if v.agreement else None, signed=v.agreement is not None,
+        topics=v.topics)
+
+
+def _party(mention: str) -> Side:
     resolved = default_matcher().resolve(mention)
     region = resolved.region.code if resolved.region else "?" + normalize(mention)
     return region, resolved.body
 
 
-def _compare(article: Article, gold: list[VisitAnnotation], found: list[ExtractedVisit],
-             report: EvaluationReport) -> ArticleResult:
+def _name(person: PersonRef | None) -> str | None:
+    return person.name if person else None
+
+
+# --------------------------------------------------------------------------- comparison
+
+def _compare(article: Article, gold: list[GoldVisit], found: list[ExtractedVisit],
+             report: EvaluationReport) -> None:
     result = ArticleResult(article.source, len(gold), len(found), 0, negative=not gold)
     report.gold += len(gold)
     report.extracted += len(found)
     remaining = list(found)
+    right: set[int] = set()
     for g in gold:
-        key = (_party(g.visitor), _party(g.host))
-        match = next((v for v in remaining
-                      if ((v.visitor_region.code, v.visitor_body),
-                          (v.host_region.code, v.host_body)) == key), None)
+        match = next((v for v in remaining if _sides(v) == (g.visitor, g.host)), None)
         if match is None:
-            result.notes.append(f"missed {g.visitor} → {g.host}")
+            result.notes.append(f"missed {g.label}")
             continue
         remaining.remove(match)
+        right.add(id(match))
         result.matched += 1
         report.matched += 1
-        checks = {
-            "date": (g.date == match.date, g.date, match.date),
-            "leader": (_person(g.led_by) == _person(match.led_by), g.led_by, match.led_by),
-            "receiver": (_person(g.received_by) == _person(match.received_by),
-                         g.received_by, match.received_by),
-            "agreement": (_agreement(g.agreement) == _agreement(match.agreement),
-                          g.agreement, match.agreement),
+        checks: dict[str, tuple[bool, object, object]] = {
+            "agreement": (g.signed == (match.agreement is not None) and (
+                g.agreement is None or match.agreement is None or
+                canonical_type(g.agreement) == canonical_type(match.agreement.type)),
+                g.agreement, match.agreement.type if match.agreement else None),
         }
+        if g.date is not None:
+            checks["date"] = (g.date == match.date, g.date, match.date)
+        if g.leader:
+            checks["leader"] = (_same_person(g.leader, match.led_by), g.leader,
+                                _name(match.led_by))
+        if g.receiver:
+            checks["receiver"] = (_same_person(g.receiver, match.received_by), g.receiver,
+                                  _name(match.received_by))
         for name, (ok, expected, got) in checks.items():
+            report.checked[name] += 1
             if ok:
                 report.correct[name] += 1
             else:
-                result.notes.append(f"{name}: expected {_show(expected)}, got {_show(got)}")
-        report.topic_overlap += _jaccard(g.topics, match.topics)
+                result.notes.append(f"{name}: expected {expected or 'nothing'}, "
+                                    f"got {got or 'nothing'}")
+        labels = _labels(match.topics)
+        for topic in g.topics:
+            report.topics_gold += 1
+            key = _norm(topic)
+            if any(key in label or label in key for label in labels if label):
+                report.topics_found += 1
+    for v in found:
+        band = next(b for b in BANDS if v.confidence >= b)
+        report.bands[band][1] += 1
+        report.bands[band][0] += id(v) in right
     for v in remaining:
         result.notes.append(f"extra {v.visitor} → {v.host}")
-    return result
+    report.articles.append(result)
 
 
-def _person(person: PersonRef | None) -> str | None:
-    return name_key(person.name) if person else None
+def _sides(v: ExtractedVisit) -> tuple[Side, Side]:
+    def code(region: Region | None, name: str) -> str:
+        return region.code if region is not None else "?" + normalize(name)
+
+    return ((code(v.visitor_region, v.visitor), v.visitor_body),
+            (code(v.host_region, v.host), v.host_body))
 
 
-def _agreement(agreement: AgreementRef | None) -> str | None:
-    return canonical_type(agreement.type) if agreement else None
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "").lower()
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text).split())
 
 
-def _topic_ids(topics: Iterable[str]) -> set[str]:
+def _same_person(gold: str, found: PersonRef | None) -> bool:
+    return found is not None and _norm(gold) in _norm(found.name)
+
+
+def _labels(topics: Iterable[str]) -> set[str]:
     scheme = default_scheme()
     out = set()
     for label in topics:
+        out.add(_norm(label))
         topic = scheme.resolve(label)
-        out.add(topic.iri if topic else topic_key(label))
+        if topic is not None:
+            out |= {_norm(text) for _, text in topic.labels}
     return out
 
 
-def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    x, y = _topic_ids(a), _topic_ids(b)
-    if not x and not y:
-        return 1.0
-    return len(x & y) / len(x | y)
-
-
-def _show(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, PersonRef):
-        return value.name
-    if isinstance(value, AgreementRef):
-        return value.type
-    return str(value)
-
-
-__all__ = ["ArticleError", "EvaluationReport", "evaluate"]
+__all__ = ["ArticleError", "EvaluationReport", "GoldVisit", "evaluate"]

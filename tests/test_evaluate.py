@@ -47,7 +47,7 @@ Bupati Tuban, Aditya Halindra. Pemkot Kediri juga berkunjung ke Pemkot Blitar.
 
 def test_no_annotated_articles_is_an_error(tmp_path):
     write_article(tmp_path, "raw.txt", "Pemkot A menerima kunjungan Pemkab B.")
-    with pytest.raises(KGraphError, match="no annotated articles"):
+    with pytest.raises(KGraphError, match="no gold articles"):
         evaluate([tmp_path])
 
 

@@ -45,8 +45,8 @@ class ExtractedVisit:
 
     visitor: str
     host: str
-    visitor_region: Region
-    host_region: Region
+    visitor_region: Region | None  # None when the report leaves the side ambiguous
+    host_region: Region | None
     visitor_body: str
     host_body: str
     date: dt.date | None = None
@@ -121,10 +121,8 @@ def extract(article: Article, *, matcher: RegionMatcher | None = None) -> list[E
 
 def _visit(ctx: Context, facts: Facts, vparty: Party, hparty: Party, past: bool,
            claims: list[Claim], segment_ids: range) -> ExtractedVisit | None:
-    gaz = ctx.matcher.gazetteer
-    vregion, hregion = gaz.by_code(vparty[0]), gaz.by_code(hparty[0])
-    if vregion is None or hregion is None:
-        return None
+    vregion, vname = _side(ctx, vparty)
+    hregion, hname = _side(ctx, hparty)
     best = max(claims, key=lambda c: (c.explicit and c.strength >= 0.9, not c.sentence.headline,
                                       not c.support_only, c.strength, -c.sentence.index))
     spans: dict[str, Span] = {}
@@ -138,8 +136,7 @@ def _visit(ctx: Context, facts: Facts, vparty: Party, hparty: Party, past: bool,
     support = sorted({c.sentence.index for c in claims})
     seg = [ctx.sentences[i] for i in segment_ids if not ctx.sentences[i].noise]
     visit = ExtractedVisit(
-        visitor=party_name(vregion, vparty[1], ctx.matcher),
-        host=party_name(hregion, hparty[1], ctx.matcher),
+        visitor=vname, host=hname,
         visitor_region=vregion, host_region=hregion, visitor_body=vparty[1],
         host_body=hparty[1],
         evidence=" ".join(spans["evidence"].text.split()) if "evidence" in spans else None,
@@ -148,11 +145,29 @@ def _visit(ctx: Context, facts: Facts, vparty: Party, hparty: Party, past: bool,
     if past:
         seg = [ctx.sentences[i] for i in support]
     visit.date = facts.date(support, seg, spans, past)
-    visit.led_by = facts.person(vregion, vparty[1], support, seg, "led_by", spans)
-    visit.received_by = facts.person(hregion, hparty[1], support, seg, "received_by", spans,
-                                     receiving=True)
+    if vregion is not None:
+        visit.led_by = facts.person(vregion, vparty[1], support, seg, "led_by", spans)
+    if hregion is not None:
+        visit.received_by = facts.person(hregion, hparty[1], support, seg, "received_by", spans,
+                                         receiving=True)
     visit.agreement = None if past else facts.agreement(seg, visit.date, spans)
     visit.topics = () if past else facts.topics(seg, support, spans)
     visit.place = facts.place(support, spans)
-    visit.confidence = confidence(claims, best, visit.date is not None, False)
+    visit.confidence = confidence(claims, best, visit.date is not None,
+                                  vregion is None or hregion is None)
     return visit
+
+
+def _side(ctx: Context, party: Party) -> tuple[Region | None, str]:
+    """The region of a side and how an annotation names it. A side the report leaves
+    ambiguous keeps its name as written ("Malang", "DPRD Malang"): the annotated reader
+    then keeps it as an unresolved region and warns with the candidates."""
+    code, body = party
+    gaz = ctx.matcher.gazetteer
+    if not code.startswith("?"):
+        region = gaz.by_code(code)
+        assert region is not None
+        return region, party_name(region, body, ctx.matcher)
+    first = gaz.by_code(code[1:].split("|")[0])
+    assert first is not None
+    return None, ("DPRD " if body == BODY_COUNCIL else "") + first.short_name

@@ -138,8 +138,12 @@ class Context:
         return m.body
 
     def party(self, m: Mention) -> Party | None:
+        """The side a mention names: (region code, body); a name the report leaves
+        ambiguous ("ke Malang": Kota or Kabupaten) is "?" and its candidates' codes."""
         if m.region is None:
-            return None
+            if len(m.candidates) < 2:
+                return None
+            return ("?" + "|".join(sorted(r.code for r in m.candidates)), self.body_of(m))
         return (m.region.code, self.body_of(m))
 
     # -- people
