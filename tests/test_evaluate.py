@@ -57,3 +57,43 @@ def test_cli_evaluate(invoke):
     assert "visit     precision" in result.stdout and "negatives 0 visit(s)" in result.stdout
     verbose = invoke("evaluate", "-v", str(DEV_SET))
     assert "p01-madiun-ponorogo.md" in verbose.stdout
+
+
+def test_gold_json_with_article_texts_and_calibration(tmp_path, invoke):
+    """The layout of the real-article development set: NNN.json gold facts and the texts
+    in another folder, each text with a URL/QUERY header."""
+    gold, texts = tmp_path / "gold", tmp_path / "texts"
+    gold.mkdir()
+    texts.mkdir()
+    (gold / "001.json").write_text("""{"id": "001", "kind": "positive", "visits": [
+      {"visitor": {"region": "Kudus", "code": "33.19", "body": "dprd"},
+       "host": {"region": "Salatiga", "code": "33.73", "body": "pemda"},
+       "date": "2025-02-11", "leader": {"name": "Anwar Sholeh", "role": "Ketua Komisi B"},
+       "received_by": null, "agreement": null, "topics": ["pengelolaan sampah", "air minum"]},
+      {"visitor": {"region": "Demak", "code": "33.21", "body": "pemda"},
+       "host": {"region": "Salatiga", "code": "33.73", "body": "pemda"},
+       "date": null, "leader": null, "received_by": null, "agreement": null, "topics": []}]}""",
+                                  encoding="utf-8")
+    (texts / "001.txt").write_text(
+        "URL: https://dev.example/salatiga/1\nQUERY: studi banding salatiga\n\n"
+        "Salatiga – Komisi B DPRD Kabupaten Kudus yang dipimpin Ketua Komisi B, Anwar "
+        "Sholeh, melakukan kunjungan kerja ke Pemkot Salatiga, Selasa (11/2/2025), untuk "
+        "belajar pengelolaan sampah.\n", encoding="utf-8")
+    (gold / "002.json").write_text('{"id": "002", "kind": "negative", "visits": []}',
+                                   encoding="utf-8")
+    (texts / "002.txt").write_text("Menteri Dalam Negeri berkunjung ke Kabupaten Kudus.\n",
+                                   encoding="utf-8")
+    report = evaluate([gold], texts=texts)
+    assert (report.gold, report.extracted, report.matched) == (2, 1, 1)
+    assert report.correct["date"] == report.checked["date"] == 1
+    assert report.correct["leader"] == 1 and report.negative_visits == 0
+    assert report.topics_gold == 2 and report.topics_found >= 1
+    assert sum(total for _, total in report.bands.values()) == 1
+    assert sum(right for right, _ in report.bands.values()) == 1
+    result = invoke("evaluate", str(gold), "--texts", str(texts), "-v")
+    assert result.exit_code == 0
+    assert "missed Demak → Salatiga" in result.stdout
+    assert "confidence  extracted  right  precision" in result.stdout
+    (gold / "003.json").write_text('{"visits": [{"visitor": {}}]}', encoding="utf-8")
+    failed = invoke("evaluate", str(gold), "--texts", str(texts))
+    assert failed.exit_code == 1 and "003.json" in failed.stderr

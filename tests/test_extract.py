@@ -179,3 +179,85 @@ def test_party_names_resolve_back_to_their_region():
         for body in ("pemerintah", "dprd"):
             resolved = matcher.resolve(party_name(region, body, matcher))
             assert resolved.region == region and resolved.body == body, region
+
+
+def test_lines_broken_mid_sentence_are_one_sentence():
+    from kgraph.extract.text import segment
+
+    body = ("Judul Berita Kunjungan\n\nSurabaya – Pemkab Gresik melakukan kunjungan kerja\n"
+            "ke Pemkot Surabaya, Senin (3/2/2025). Rombongan diterima\nWakil Wali Kota.\n"
+            "Sekda menambahkan\nbahwa kerja sama berlanjut.")
+    doc = segment(body)
+    texts = [s.text for s in doc.sentences]
+    assert texts[1] == ("Surabaya – Pemkab Gresik melakukan kunjungan kerja ke Pemkot Surabaya, "
+                        "Senin (3/2/2025).")
+    assert "Sekda menambahkan bahwa kerja sama berlanjut." in texts
+    assert doc.sentences[0].headline and len(doc.flat) == len(body)
+    assert pairs(body) == [("Pemkab Gresik", "Pemkot Surabaya")]
+
+
+def test_related_links_captions_and_datelines_name_no_side():
+    text = ("Pemkot Kediri menerima kunjungan kerja Pemkab Jombang, Kamis (6/3/2025).\n"
+            "Baca Juga:\nPemkab Nganjuk Kunjungi Pemkot Blitar\n"
+            "Rombongan Pemkab Tuban saat berfoto di Balai Kota Madiun (foto/ist)\n"
+            "Mojokerto, Pos Mojo – Pemkot Mojokerto berkunjung ke Pemkab Sidoarjo.")
+    assert pairs(text) == [("Pemkab Jombang", "Pemkot Kediri"),
+                           ("Pemkot Mojokerto", "Pemkab Sidoarjo")]
+
+
+def test_a_province_beside_its_region_only_qualifies_it():
+    ms = default_matcher().find("Pemkab Kepahiang, Provinsi Bengkulu dan Kabupaten Sorong, "
+                                "Papua Barat")
+    sides = [(m.text, m.qualifier) for m in ms]
+    assert sides == [("Pemkab Kepahiang", False), ("Provinsi Bengkulu", True),
+                     ("Kabupaten Sorong", False), ("Papua Barat", True)]
+
+
+def test_officials_venues_and_offices_name_their_government():
+    ms = {m.text: m for m in default_matcher().find(
+        "Kabag Humas Setdako Medan, Ketua DPRK Lhokseumawe, di Rumah Dinas Wali Kota "
+        "Palembang, Diskominfo SP Kota Surakarta")}
+    assert ms["Kabag Humas Setdako Medan"].region.code == "12.71"
+    assert ms["Ketua DPRK Lhokseumawe"].body == "dprd"
+    venue = ms["Rumah Dinas Wali Kota Palembang"]
+    assert venue.kind == "venue" and venue.region.code == "16.71" and not venue.party
+    assert ms["Diskominfo SP Kota Surakarta"].kind == "office"
+
+
+def test_names_in_title_case_headlines_are_not_verbs():
+    [v] = visits("Bupati Sleman Resmikan Kunjungan Ke Pemkot Surakarta\n\n"
+                 "Bupati Sleman, Kustini Sri Purnomo, melakukan kunjungan kerja ke Pemkot "
+                 "Surakarta. Ia disambut Wali Kota Surakarta, Gibran Rakabuming.")
+    assert v.led_by.name == "Kustini Sri Purnomo" and v.received_by.name == "Gibran Rakabuming"
+
+
+def test_the_representative_is_the_receiver():
+    [v] = visits("Wali Kota Jambi, Syarif Fasha, diwakili Asisten Umum Setda Kota Jambi, "
+                 "Ridwan Saputra, menerima kunjungan kerja Pemkab Tebo.")
+    assert v.received_by.name == "Ridwan Saputra"
+
+
+def test_a_side_the_report_leaves_ambiguous_is_kept_with_its_name(tmp_path):
+    from kgraph.ingest import ingest
+
+    [v] = visits("Pemkab Bogor melakukan studi banding ke Malang, Senin (6/10/2025).")
+    assert (v.visitor, v.host, v.host_region) == ("Pemkab Bogor", "Malang", None)
+    [v] = visits("Pemkab Bogor melakukan studi banding ke Malang. Rombongan diterima Wali Kota "
+                 "Malang.")
+    assert v.host == "Pemkot Malang"
+    article = tmp_path / "a.txt"
+    article.write_text("Pemkab Bogor melakukan studi banding ke Malang, Senin (6/10/2025).\n",
+                       encoding="utf-8")
+    report = ingest([article], store=tmp_path / "k.ttl")
+    assert any("ambiguous" in w and "35.07" in w and "35.73" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("text", [
+    "Gubernur Jambi akan melakukan kunjungan kerja ke Kabupaten Kerinci besok.",
+    "Rencananya DPRD Kota Bogor berkunjung ke DPRD Kota Depok pekan depan, namun batal.",
+    "DPRD Kota Cilegon melaksanakan kunjungan kerja ke DPRD Kabupaten Lebak, Rabu (9/4) besok.",
+    "Pemkab Bantaeng kerap menerima kunjungan studi banding dari Pemkab Jeneponto.",
+    "Wali Kota Bogor menghadiri Rakernas APEKSI di Kota Semarang, disambut Wali Kota Semarang.",
+])
+def test_plans_habits_and_association_meetings_are_no_visits(text):
+    assert visits(text) == []

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
 from .context import Context, Party
 from .patterns import (
-    ANAPHORA_RE, BARE_COUNCIL_RE, DIRECT_GO_RE, ENUMERATION_RE, GO_GAP_MAX, GO_RE, GROUP_RE,
+    ANAPHORA_RE, BARE_COUNCIL_RE, DESTINATION_RE, DIRECT_GO_RE, ENUMERATION_RE, GO_GAP_MAX, GO_RE, GROUP_RE,
     CANCELLED_RE, EVENT_RE, NON_REGIONAL_ACTOR_RE, NOT_A_GOVERNMENT_RE, NOT_DONE_RE, PASSIVE_RE,
     PLANNED_AFTER_RE, PLANNED_RE, RECEIVE_RE,
     RETURN_VISIT_RE, SIGN_RE, TO_RE,
@@ -130,6 +130,7 @@ class Reader:
         out += self._passive(s, ms)
         out += self._go(s, ms)
         out += self._signing(s, ms)
+        out += self._destination(s, ms)
         if not out:
             self._note_delegation(s, ms)
         return _dedupe(out)
@@ -264,7 +265,7 @@ class Reader:
                 # A return visit says the other side came first.
                 for c in out[before:]:
                     out.append(Claim(c.host, c.visitor, s, 0.7, "return", c.host_mention,  # type: ignore[arg-type]
-                                     c.visitor_mention, False, True))
+                                     c.visitor_mention, explicit=c.explicit, past=True))
         return out
 
     def _go_hosts(self, s: Sentence, ms: list[Mention], t: re.Match[str], direct: bool
@@ -344,6 +345,30 @@ class Reader:
             if inside or re.search(r"\bke\s+$", gap):
                 more.append(m)
         return more
+
+    # -- the host named as a destination
+
+    def _destination(self, s: Sentence, ms: list[Mention]) -> list[Claim]:
+        out: list[Claim] = []
+        for t in DESTINATION_RE.finditer(self.flat, s.lead, s.end):
+            if t.group("be"):  # "Kota A menjadi tujuan studi banding (dari) Pemkab B"
+                host = self._subject(s, ms, t.start())
+                first = self._after([m for m in ms if m.start >= t.end()], t.end(),
+                                    _VISITOR_GAP_RE, 20)
+                if host is not None and first is not None:
+                    self._claim(out, s, self._group(first, ms, s.end), host, 0.9, "go",
+                                start=host.start, end=first.end)
+            else:  # "Pemkab B memilih Kota A sebagai lokasi studi tiru"
+                host = next((m for m in reversed(ms) if m.end <= t.start() and
+                             re.search(r"\bmemilih\s+$", self.flat[max(s.lead, m.start - 10):
+                                                                    m.start])), None)
+                if host is None:
+                    continue
+                visitor = self._subject(s, ms, host.start - 8)
+                if visitor is not None:
+                    self._claim(out, s, [visitor], host, 0.9, "go", start=visitor.start,
+                                end=t.end())
+        return out
 
     # -- a signing at one side's venue
 

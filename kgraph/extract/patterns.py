@@ -31,6 +31,13 @@ GO_RE = re.compile(
     r"konsultasi|berkonsultasi|kedatangan|kehadiran|perjalanan\s+dinas)\b",
     re.I,
 )
+# "Kota A menjadi tujuan studi banding Pemkab B", "Pemkab B memilih Kota A sebagai lokasi
+# studi tiru": the host is named as the destination.
+DESTINATION_RE = re.compile(
+    r"\b(?:(?P<be>menjadi|dijadikan|jadi|dipilih\s+(?:sebagai|menjadi))|(?P<as>sebagai))\s+"
+    r"(?:tujuan|lokasi|lokus|rujukan|percontohan|role\s+model|kiblat|tempat|daerah\s+tujuan)\s+"
+    r"(?:(?:untuk\s+)?(?:studi\s+(?:banding|tiru|komparasi|terap)|kunjungan(?:\s+kerja)?|kunker|"
+    r"kaji\s+(?:banding|tiru)|belajar|benchmarking|study\s+(?:banding|tiru)))", re.I)
 # Verbs whose object is the host: "B mengunjungi A", "B menyambangi Kantor Wali Kota A".
 DIRECT_GO_RE = re.compile(
     r"\b(?:mengunjungi|menyambangi|kunjungi|sambangi|mendatangi|datangi|menyambang|"

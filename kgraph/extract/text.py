@@ -86,6 +86,7 @@ _CONNECTIVES = frozenset(
 )
 # A dateline: "MALANG – ", "Lingga (ANTARA) - ", "Trenggalek, memorandum.co.id - ",
 # "PURWAKARTA-", "TRIBUNPONTIANAK.CO.ID, SINTANG - ".
+_DATELINE_DASH_RE = re.compile(r"\S\s+[–—]\s+\S")
 _DASH_RE = re.compile(r"\s*(?:[–—]|โ|-{1,2})\s*|\s+-\s*")
 
 
@@ -179,7 +180,8 @@ def _soft(text: str, prev: tuple[int, int], line: tuple[int, int], in_head: bool
     last = before.split()[-1]
     if before[-1] in ",(-–&" or last.lower() in _CONNECTIVES:
         return True
-    if (in_head and _looks_like_headline(before)) or len(before) < 30:
+    if (in_head and _looks_like_headline(before) and not _DATELINE_DASH_RE.search(before)) or \
+            len(before) < 30:
         return False
     # A long line cut after a word: the next line goes on with it.
     return True
