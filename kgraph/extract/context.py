@@ -20,6 +20,7 @@ from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 from .people import Person, find_people
 from .regions import KIND_BARE, KIND_COUNCIL, KIND_GOV, KIND_OFFICE, KIND_ROLE, KIND_VENUE, \
     Mention, RegionMatcher
+from .roles import role_level
 from .text import Document, Sentence, segment
 
 Party = tuple[str, str]  # (region code, body)
@@ -179,7 +180,8 @@ class Context:
                 before = [m for m in self.by_sentence.get(p.sentence, [])
                           if m.extent <= p.start and p.start - m.extent <= 60 and
                           m.region is not None and m.party]
-                if before and not _HANDOVER_RE.search(self.flat, before[-1].extent, p.start):
+                if before and not _HANDOVER_RE.search(self.flat, before[-1].extent, p.start) \
+                        and _level_fits(p.role, before[-1].region):
                     m = before[-1]
                     body = p.body if p.body == BODY_COUNCIL else self.body_of(m)
                     p = replace(p, region=m.region, body=body)
@@ -196,6 +198,15 @@ class Context:
             if p is not None:
                 return p
         return None
+
+
+def _level_fits(role: str, region: Region | None) -> bool:
+    """Whether a title may serve a region of that type ("Bupati" a kabupaten)."""
+    level = role_level(role)
+    if not level or region is None:
+        return True
+    return {"Kota": region.type.startswith("kota"), "Kabupaten": region.type == "kabupaten",
+            "Provinsi": region.is_province}[level]
 
 
 __all__ = ["Context", "Party"]

@@ -110,7 +110,7 @@ def find_people(text: str, sentence_of, mentions: list[Mention], matcher: Region
             gap = text[pos:m.start] if m.start >= pos else ""
             if m.start < pos or re.fullmatch(r"\s*(?:\([^()\n]{1,30}\)\s*)?", gap):
                 region_mention = m
-                pos = m.end
+                pos = m.extent  # past a qualifying province: "Walikota Metro Lampung Wahdi"
                 break
         if region_mention is None:
             tail = ROLE_TAIL_RE.match(text, pos)
@@ -164,6 +164,9 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
         bare = word.rstrip(".").lower()
         if bare in _NAME_STOP or _VERB_FORM_RE.match(bare):
             break
+        if word.endswith(".") and bare in _TITLE_TOKENS and text[tok.end():tok.end() + 1].isalpha():
+            i = tok.end()  # "H.M Ramlan": a title glued to the next initial
+            continue
         if word.endswith(".") and bare not in _TITLE_TOKENS and len(bare) > 1 \
                 and bare not in ("moh", "muh", "muhd", "moch", "mhd", "abd", "st", "hi"):
             # "Hidayat." ends the sentence: keep the word, drop the period.
@@ -191,7 +194,9 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
 def _name_before(text: str, start: int) -> tuple[str | None, int, int]:
     """"Drs HM Syarif Hidayat MM Bupati X": a name written right before the title."""
     window = text[max(0, start - 60):start]
-    m = re.search(r"(?:^|[,.;:]\s+|\n)((?:[A-Z][A-Za-z'’.]*\s+){1,6})$", window)
+    m = re.search(r"(?:^|[,.;:\"”]\s+|\n|\b(?:kata|ujar|ucap|jelas|tutur)\s+)"
+                  r"((?:[A-Z][A-Za-z'’.]*\s+){0,5}[A-Z][A-Za-z'’.]*)(?:,\s*[A-Za-z.]{1,8})*"
+                  r"\s*,?\s+$", window)
     if not m:
         return None, start, start
     words = m.group(1).split()
@@ -201,7 +206,7 @@ def _name_before(text: str, start: int) -> tuple[str | None, int, int]:
     if not name or len(name.replace(" ", "")) < 3:
         return None, start, start
     name_start = start - len(window) + m.start(1)
-    return name, name_start, name_start + len(m.group(1).rstrip())
+    return name, name_start, name_start + len(m.group(1))
 
 
 def _delegation_leaders(text: str, sentence_of, mentions: list[Mention],

@@ -28,14 +28,20 @@ _ROLE_ALTERNATIVES = [
     r"Kabupaten|DPRD|DPRK|DPR|Dewan)\b",
     r"Asisten(?:\s+(?:[IVX]+\b|Sekda\b|Setda\b|(?:dan\s+)?(?:Pemerintahan|Perekonomian|"
     r"Pembangunan|Administrasi|Umum|Kesejahteraan|Rakyat|Kesra|Ekonomi|Ekbang|Hukum|Sosial|"
-    r"Keuangan)\b))+",
+    r"Keuangan)\b))*",
     rf"Staf\s+Ahli(?:\s+(?:Wali\s*[Kk]ota|Walikota|Bupati|Gubernur))?(?:\s+{FIELD})?",
-    r"(?:Kepala|Kadis|Kaban|Kabag|Kasubag|Kabid)(?:\s+(?:dan\s+)?[A-Z][A-Za-z]+)+",
+    r"(?:Kepala|Kadis|Kaban|Kabag|Kasubag|Kabid|Sekretaris\s+(?:Dinas|Badan))"
+    r"(?:\s+(?:dan\s+)?[A-Z][A-Za-z]+)+",
     r"(?:[Kk]etua|[Pp]impinan)\s+(?:[Rr]ombongan|[Tt]im|[Dd]elegasi)(?:\s+(?:studi\s+banding|"
     r"kunjungan(?:\s+kerja)?|kunker|tamu))?\b(?:\s+dari)?",
     rf"(?:Wakil\s+)?Ketua(?:\s+[IVX]+\b)?(?:\s+Komisi\s+{_NUM}|\s+Bapemperda|\s+Pansus\s+{_NUM}|\s+Banggar|"
     r"\s+Badan\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)?(?:\s+(?:DPRD|DPRK|DPRA|DPRP|DPR))?",
     rf"Anggota(?:\s+Komisi\s+{_NUM})?(?:\s+(?:DPRD|DPRK|DPRA|DPR))?",
+    # Written in lower case in running text: only with the council named.
+    rf"(?:wakil\s+)?ketua(?:\s+[IVX]+\b)?(?:\s+komisi\s+{_NUM}|\s+[Kk]omisi\s+{_NUM})?"
+    r"\s+(?:DPRD|DPRK|DPR)\b",
+    rf"(?:wakil\s+)?ketua\s+(?:[Kk]omisi\s+{_NUM}|Bapemperda|Pansus\s+{_NUM})",
+    rf"anggota\s+(?:[Kk]omisi\s+{_NUM}\s+)?(?:DPRD|DPRK|DPR)\b",
 ]
 _ROLE = "(?:" + "|".join(_ROLE_ALTERNATIVES) + ")"
 # Office words that may stand between a title and the region: "Asisten I Setda Kota X".
