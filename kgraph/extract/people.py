@@ -20,7 +20,7 @@ from .regions import Mention, RegionMatcher
 from .roles import FIELD, ROLE_HEAD_RE, ROLE_TAIL_RE, rank, role_body, role_level
 
 _TITLE_TOKENS = frozenset("h hj hm dr drs dra ir prof kh drg tgh ust ny tn apt bpk pak bapak ibu bu "
-                          "sdr".split())
+                          "sdr haji hajjah".split())
 # Lowercase words that may stand inside a name ("Abdullah hi. M. Saleh", "Zainal bin Umar").
 _NAME_PARTICLES = frozenset("bin binti hi van von de da al el".split())
 # Verb forms that a Title-Case line puts where a name would be ("Bupati X Mengatakan").
@@ -154,9 +154,10 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
             if lower.group().rstrip(".") in _NAME_PARTICLES:
                 words.append(lower.group())
             i += lower.end()
-            if text[i:i + 1] != " ":
+            spaces = re.match(r" +", text[i:i + 4])
+            if not spaces:
                 break
-            i += 1
+            i += spaces.end()
             continue
         if not tok:
             break
@@ -164,7 +165,8 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
         bare = word.rstrip(".").lower()
         if bare in _NAME_STOP or _VERB_FORM_RE.match(bare):
             break
-        if word.endswith(".") and bare in _TITLE_TOKENS and text[tok.end():tok.end() + 1].isalpha():
+        if not words and word.endswith(".") and bare in _TITLE_TOKENS and \
+                text[tok.end():tok.end() + 1].isalpha():
             i = tok.end()  # "H.M Ramlan": a title glued to the next initial
             continue
         if word.endswith(".") and bare not in _TITLE_TOKENS and len(bare) > 1 \
@@ -176,9 +178,10 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
         words.append(word)
         end = tok.end()
         i = tok.end()
-        if text[i:i + 1] != " ":
+        spaces = re.match(r" +", text[i:i + 4])
+        if not spaces:
             break
-        i += 1
+        i += spaces.end()
     while words and words[-1].rstrip(".").lower() in _NAME_PARTICLES:
         words.pop()
     while words and words[0].rstrip(".").lower() in _TITLE_TOKENS and len(words) > 1:
