@@ -60,10 +60,10 @@ _LEADS_RE = re.compile(r"(?:ketua|pimpinan)\s+(?:rombongan|tim|delegasi)", re.I)
 _FIELD_RE = re.compile(r" " + FIELD)
 _REPRESENTED_RE = re.compile(r"\s*,?\s*(?:yang\s+)?(?:diwakili|mewakili)(?:\s+oleh)?\s+")
 # "Anang Warsito, SH, pimpinan rombongan DPRD X", "Muji, ketua rombongan dari DPRD X".
-_LEADER_AFTER_NAME_RE = re.compile(
-    r"(?P<name>[A-Z][A-Za-z'’.-]*(?: [A-Z][A-Za-z'’.-]*){0,4})"
-    r"(?:, ?[A-Za-z.]{1,6}\.?)*\s*, ?(?:selaku )?(?P<role>(?:pimpinan|ketua) rombongan)"
-    r"(?: dari)? ", re.I | re.M)
+_LEADER_ROLE_RE = re.compile(r", ?(?:selaku )?(?P<role>(?:pimpinan|ketua) rombongan)(?: dari)? ",
+                             re.I)
+_NAME_BEFORE_RE = re.compile(r"(?P<name>[A-Z][A-Za-z'’.-]*(?: [A-Z][A-Za-z'’.-]*){0,4})"
+                             r"(?:, ?[A-Za-z.]{1,6}\.?)*\s*$")
 
 
 @dataclass(frozen=True)
@@ -215,13 +215,16 @@ def _name_before(text: str, start: int) -> tuple[str | None, int, int]:
 def _delegation_leaders(text: str, sentence_of, mentions: list[Mention],
                         headline_end: int) -> list[Person]:
     out = []
-    for m in _LEADER_AFTER_NAME_RE.finditer(text):
+    for r in _LEADER_ROLE_RE.finditer(text):
+        m = _NAME_BEFORE_RE.search(text, max(0, r.start() - 80), r.start())
+        if m is None:
+            continue
         if text[:m.start()].rstrip(" ")[-1:] not in ("", ".", ",", ";", ":", "\n", '"', "”"):
             continue  # the name must start a clause
         name, _, _ = read_name(m.group("name"), 0)
         if not name:
             continue
-        after = next((x for x in mentions if x.start >= m.end() and x.start - m.end() <= 2),
+        after = next((x for x in mentions if x.start >= r.end() and x.start - r.end() <= 2),
                      None)
         region = after.region if after is not None else None
         body = after.body if after is not None else BODY_GOVERNMENT
