@@ -125,6 +125,8 @@ class Reader:
 
     def sentence(self, s: Sentence) -> list[Claim]:
         ms = self.ctx.parties(s)
+        if not ms and not self.ctx.venues(s) and not self.ctx.people_in(s.index):
+            return []  # no side is named: nothing to read (most sentences of a report)
         out: list[Claim] = []
         out += self._receive(s, ms)
         out += self._passive(s, ms)

@@ -53,6 +53,7 @@ class Context:
         headline_end = max((s.end for s in self.sentences if s.headline), default=0)
         self.people: list[Person] = self._inherit(
             find_people(self.flat, self.sentence_index, self.mentions, matcher, headline_end))
+        self._people_sentences = {p.sentence for p in self.people}
         self._extend_officials()
         self._names = {p.name.split()[-1].lower(): p for p in self.people
                        if p.name and p.region is not None and not p.in_headline}
@@ -187,6 +188,10 @@ class Context:
                     p = replace(p, region=m.region, body=body)
             out.append(p)
         return out
+
+    def people_in(self, sentence: int) -> bool:
+        """Whether an official is named in the sentence."""
+        return sentence in self._people_sentences
 
     def person_at(self, start: int, end: int) -> Person | None:
         return next((p for p in self.people if start <= p.start < end), None)

@@ -143,7 +143,13 @@ class RegionMatcher:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self._index = gazetteer._index  # key -> regions, the gazetteer's own name index
-        self._first_words = {key.split(" ", 1)[0] for key in self._index} | set(_GUARDED_ALIASES)
+        # For each first word of a name, the most words a name starting with it has.
+        self._longest: dict[str, int] = {}
+        for key in self._index:
+            words = key.split(" ")
+            self._longest[words[0]] = max(self._longest.get(words[0], 1), len(words))
+        for alias in _GUARDED_ALIASES:
+            self._longest.setdefault(alias, 1)
 
     @functools.lru_cache(maxsize=20000)
     def _lookup(self, words: tuple[str, ...]) -> tuple[Region, ...]:
@@ -162,12 +168,14 @@ class RegionMatcher:
         mentions: list[Mention] = []
         i, n = 0, len(tokens)
         while i < n:
-            first = tokens[i][2].lower().replace("’", "").replace("'", "")
-            if first not in self._first_words and _key(tokens[i][2]) not in self._first_words:
+            first = _word_key(tokens[i][2])
+            longest = self._longest.get(first)
+            if longest is None:
                 i += 1
                 continue
             matched = 0
-            for size in range(min(_MAX_WORDS, n - i), 0, -1):
+            # A name may be written as one word more than its key ("Palangka Raya").
+            for size in range(min(_MAX_WORDS, n - i, longest + 1), 0, -1):
                 if not all(scan[tokens[j][1]:tokens[j + 1][0]] in (" ", "-") or
                            (not scan[tokens[j][1]:tokens[j + 1][0]].strip() and
                             len(scan[tokens[j][1]:tokens[j + 1][0]]) <= 12)
@@ -260,6 +268,12 @@ class RegionMatcher:
                        blocked, role, False, kind != KIND_BARE)
 
 
+@functools.lru_cache(maxsize=50000)
+def _word_key(word: str) -> str:
+    return _key(word)
+
+
+@functools.lru_cache(maxsize=8192)
 def _clean_council(text: str) -> str:
     """"DPR Kota (DPRK) Lhokseumawe" → "DPRK Lhokseumawe"; organs and parentheses go."""
     text = re.sub(r"\([^()]*\)", " ", text)
@@ -288,6 +302,7 @@ def _role_before(before: str, mention: str) -> tuple[str, int] | None:
     return found.group("role").strip(), len(before) - found.start("role")
 
 
+@functools.lru_cache(maxsize=8192)
 def _role_takes(role: str, mention: str) -> bool:
     """A role word directly before a mention makes it an official of that region."""
     return not re.match(r"(?:Pemkot|Pemko|Pemkab|Pemprov|Pemerintah)\b", mention) or \

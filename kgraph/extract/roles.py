@@ -10,6 +10,7 @@ serves; :func:`role_level` reads the region's type from it ("Wali Kota" → Kota
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
@@ -55,6 +56,7 @@ ROLE_HEAD_RE = re.compile(rf"\b{_ROLE}")
 ROLE_TAIL_RE = re.compile(_TAIL)
 
 
+@functools.lru_cache(maxsize=4096)
 def role_level(role: str) -> str:
     """The region type a title implies: "Kota", "Kabupaten", "Provinsi" or ""."""
     low = role.lower()
@@ -70,12 +72,14 @@ def role_level(role: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=4096)
 def role_region_words(role: str) -> str:
     """Council words of a title, kept when the region is looked up: "Ketua DPRD" → "DPRD"."""
     found = re.search(r"\b(DPRD|DPRK|DPRA|DPRP)\b", role)
     return found.group(1) if found else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def role_body(role: str) -> str:
     """Whether a title belongs to a council or to a government."""
     if re.search(r"DPRD|DPRK|DPRA|DPRP|\bDPR\b|Komisi|Bapemperda|Pansus|Banggar|Sekwan|"
@@ -84,6 +88,7 @@ def role_body(role: str) -> str:
     return BODY_GOVERNMENT
 
 
+@functools.lru_cache(maxsize=4096)
 def rank(role: str) -> int:
     """How senior a title is (0 = head of region or council)."""
     low = re.sub(r"^(?:pj\.?|pjs\.?|plt\.?|plh\.?|penjabat(?: sementara)?)\s+", "", role.lower())
