@@ -201,7 +201,7 @@ class RegionMatcher:
 
     def _mention(self, text: str, name_start: int, end: int,
                  forced: tuple[Region, ...] | None = None) -> Mention | None:
-        window = text[max(0, name_start - 120):name_start]
+        window = text[max(0, name_start - 90):name_start]
         prefix = _PREFIX_RE.search(window)
         start = name_start - (len(prefix.group(0)) if prefix else 0)
         while start < name_start and text[start].isspace():
@@ -215,7 +215,7 @@ class RegionMatcher:
             regions = self._lookup(tuple(name.split()))
             if not any(r.code.split(".")[0] in _PAPUA_ACEH for r in regions):
                 council_word = None
-        before = text[max(0, start - 120):start]
+        before = text[max(0, start - 80):start]
         kind = KIND_BARE
         if council_word:
             kind = KIND_COUNCIL
