@@ -29,6 +29,10 @@ import pyoxigraph as ox
 
 from .errors import KGraphError
 from .namespace import DATA_PREFIXES, PREFIXES
+from .sparql_text import (
+    UPDATE_WORDS, SparqlTextError, blank_opaque, calls_service, declared_prefixes,
+    line_column, misspelt_keyword, prefixed_names, query_form, star_order, tokens,
+)
 from .index import Index
 from .store import DEFAULT_STORE, open_graph, remote_endpoint
 from .turtle import TurtleWriter
@@ -64,101 +68,77 @@ class ParameterError(QueryError):
 
 # ---------------------------------------------------------------------------- the text
 
-# String literals, IRIs and comments: the parts of a query where keywords are not keywords.
-_OPAQUE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n]*",
-    re.S,
-)
-_PROLOGUE = re.compile(r"\s*(?:BASE\b\s*|PREFIX\s+[^\s:]*:\s*)", re.I)
-_WORD = re.compile(r"\s*([A-Za-z]+)")
-_UPDATE_WORDS = frozenset(
-    "INSERT DELETE LOAD CLEAR CREATE DROP COPY MOVE ADD WITH".split())
-# SERVICE as a keyword: not part of a prefixed name (ex:SERVICE), a variable or a word.
-_SERVICE = re.compile(r"(?<![\w:?$\-])SERVICE(?![\w:\-])", re.I)
-_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.\-]*)?:\s*<([^<>\"{}|^`\\\x00-\x20]*)>",
-                          re.I)
-
-
-def blank_opaque(text: str) -> str:
-    """``text`` with string literals, IRIs and comments replaced by spaces (line breaks
-    kept), so that what remains can be searched for keywords at the same positions."""
-    return _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
-
-
-def query_form(text: str) -> str:
-    """The first keyword after the prologue, upper-cased ("SELECT", "INSERT", ...)."""
-    blanked = blank_opaque(text)
-    pos = 0
-    while True:
-        m = _PROLOGUE.match(blanked, pos)
-        if not m or m.end() == pos:
-            break
-        pos = m.end()
-    m = _WORD.match(blanked, pos)
-    return m.group(1).upper() if m else ""
-
-
-def check_safe(text: str, *, allow_service: bool = False) -> None:
-    """Refuse SPARQL UPDATE, and SERVICE unless ``allow_service``; raises :class:`QueryError`."""
-    if query_form(text) in _UPDATE_WORDS:
-        raise QueryError("SPARQL UPDATE is not allowed: kgraph query is read-only")
-    if not allow_service and _SERVICE.search(blank_opaque(text)):
-        raise QueryError(
-            "SERVICE is not allowed: it would send the query to another endpoint over "
-            "the network", hint="use --allow-service to permit it")
-
-
-def declared_prefixes(text: str) -> dict[str, str]:
-    """The PREFIX declarations of a query (name → namespace)."""
-    blanked = blank_opaque(text)
-    return {m.group(1) or "": m.group(2) for m in _PREFIX_DECL.finditer(text)
-            if blanked[m.start():m.start() + 6].upper() == "PREFIX"}
-
-
-# A prefixed name (ex:local, :local) outside strings and IRIs; not _:blank, ?var or a:b:c.
-_PREFIXED = re.compile(r"(?<![\w?$:\-.])([A-Za-z][\w.\-]*)?:(?=[\w%\\]|[\s;,.)\]}]|$)")
-
-
-def _undeclared_prefix(text: str) -> tuple[str, int] | None:
-    """The first prefix a query uses without declaring it (nor being bound), and where."""
-    blanked = blank_opaque(text)
-    known = {**BOUND_PREFIXES, **declared_prefixes(text)}
-    for m in _PREFIXED.finditer(blanked):
-        prefix = m.group(1) or ""
-        before = blanked[:m.start()].rstrip()
-        if prefix not in known and not before.upper().endswith("PREFIX"):
-            return prefix, m.start()
-    return None
-
-
 _POSITION = re.compile(r"^error at (\d+):(\d+): ", re.S)
 
 
-def _syntax_error(text: str, exc: SyntaxError) -> QuerySyntaxError:
-    message = " ".join(str(exc).split())
-    m = _POSITION.match(message)
-    if not m:
-        return QuerySyntaxError(f"syntax error: {message}")
-    line, column = int(m.group(1)), int(m.group(2))
-    reason = message[m.end():]
+def check_safe(text: str, *, allow_service: bool = False) -> None:
+    """Refuse SPARQL UPDATE, and SERVICE unless ``allow_service``, as the query's tokens
+    say (:mod:`kgraph.sparql_text`); raises :class:`QueryError`, or
+    :class:`QuerySyntaxError` for a text that cannot be a query (an unclosed string)."""
+    try:
+        if query_form(text) in UPDATE_WORDS:
+            raise QueryError("SPARQL UPDATE is not allowed: kgraph query is read-only")
+        if not allow_service and calls_service(text):
+            raise QueryError(
+                "SERVICE is not allowed: it would send the query to another endpoint over "
+                "the network", hint="use --allow-service to permit it")
+    except SparqlTextError as exc:
+        raise _located(text, exc.offset, exc.message) from None
+
+
+def _located(text: str, offset: int, reason: str) -> QuerySyntaxError:
+    line, column = line_column(text, offset)
+    return _at(text, line, column, reason)
+
+
+def _at(text: str, line: int, column: int, reason: str) -> QuerySyntaxError:
     lines = text.splitlines() or [""]
-    undeclared = _undeclared_prefix(text)
-    if undeclared is not None:
-        prefix, offset = undeclared
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        reason = f"undeclared prefix {prefix}: (declare it with PREFIX {prefix}: <...>)"
     source = lines[min(line, len(lines)) - 1]
     if len(reason) > 160:
         reason = reason[:159] + "…"
     caret = " " * (min(column, len(source) + 1) - 1) + "^"
     return QuerySyntaxError(
         f"syntax error at line {line}, column {column}: {reason}\n  {source}\n  {caret}")
+
+
+def _undeclared_prefix(text: str) -> tuple[str, int] | None:
+    """The first prefix a query uses without declaring it (nor being bound), and where."""
+    known = {**BOUND_PREFIXES, **declared_prefixes(text)}
+    for tok in prefixed_names(text):
+        prefix = tok.text.partition(":")[0]
+        if prefix not in known:
+            return prefix, tok.start
+    return None
+
+
+def _syntax_error(text: str, exc: SyntaxError) -> QuerySyntaxError:
+    """The parser's error in words: an empty query, a misspelt keyword, an undeclared
+    prefix, else the parser's own message, at its line and column."""
+    message = " ".join(str(exc).split())
+    try:
+        toks = list(tokens(text))
+    except SparqlTextError as unclosed:
+        return _located(text, unclosed.offset, unclosed.message)
+    if not toks:
+        return QuerySyntaxError("syntax error: empty query (give a SELECT, ASK, CONSTRUCT "
+                                "or DESCRIBE query)")
+    m = _POSITION.match(message)
+    if not m:
+        return QuerySyntaxError(f"syntax error: {message}")
+    line, column = int(m.group(1)), int(m.group(2))
+    undeclared = _undeclared_prefix(text)
+    if undeclared is not None:
+        prefix, offset = undeclared
+        return _located(text, offset, f"undeclared prefix {prefix}: (declare it with "
+                                      f"PREFIX {prefix}: <...>)")
+    lines = text.splitlines() or [""]
+    error_at = sum(len(x) + 1 for x in lines[:line - 1]) + column - 1
+    unknown = misspelt_keyword(text, error_at)
+    if unknown is not None:
+        word, offset, close = unknown
+        meant = f" (did you mean {close}?)" if close else ""
+        return _located(text, offset, f"unknown keyword {word}{meant}")
+    return _at(text, line, column, message[m.end():])
 
 
 # ---------------------------------------------------------------------------- presets
@@ -383,7 +363,9 @@ def _execute(store: str, text: str, params: Mapping[str, object],
         if isinstance(result, ox.QueryBoolean):
             return "ask", result.serialize(format=ox.QueryResultsFormat.JSON)
         if isinstance(result, ox.QuerySolutions):
-            return "select", result.serialize(format=ox.QueryResultsFormat.JSON)
+            data = result.serialize(format=ox.QueryResultsFormat.JSON)
+            order = star_order(text)
+            return "select", _in_order(data, order) if order else data
         return "graph", ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
     except SyntaxError as exc:
         raise _syntax_error(text, exc) from None
@@ -396,6 +378,18 @@ def _execute(store: str, text: str, params: Mapping[str, object],
         raise QueryError(f"the query failed: {exc}") from None
     except (OSError, ValueError) as exc:
         raise QueryError(f"the query failed: {exc}") from None
+
+
+def _in_order(data: bytes, order: list[str]) -> bytes:
+    """JSON results whose columns follow ``order`` (``SELECT *``: the order in which the
+    query names its variables; pyoxigraph sorts them by name)."""
+    import json
+
+    results = json.loads(data)
+    rank = {name: i for i, name in enumerate(order)}
+    names = results["head"]["vars"]
+    results["head"]["vars"] = sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
+    return json.dumps(results, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _child(conn, args: tuple) -> None:  # type: ignore[no-untyped-def]

@@ -398,6 +398,17 @@ def test_service_inside_strings_comments_iris_and_names_is_not_refused(example_s
     query(text, store=example_store)
 
 
+@pytest.mark.parametrize("name", ["ex:a\\#", "ex:a\\'", "ex:it\\'s", "ex:b\\#c"])
+def test_service_after_an_escaped_name_is_refused(invoke, store_here, name):
+    """PN_LOCAL escapes (\\# and \\') are part of the name: neither a comment nor a
+    string starts there, so a SERVICE later on the line is seen."""
+    text = ("PREFIX ex: <http://example.org/>\n"
+            f"SELECT * WHERE {{ ?s {name} ?o . SERVICE <http://127.0.0.1:9/sparql> {{ ?s ?p ?o }} }}")
+    result = invoke("query", text)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: SERVICE is not allowed"), result.stderr
+
+
 def test_blank_opaque_keeps_positions():
     text = 'SELECT ?x # SERVICE\nWHERE { ?x ?p "SERVICE" . ?x ?q <http://s/SERVICE> }'
     blanked = blank_opaque(text)
@@ -425,6 +436,38 @@ def test_syntax_error_shows_line_column_and_line(invoke, store_here):
 def test_syntax_error_from_the_library(example_store):
     with pytest.raises(QuerySyntaxError, match=r"line 1, column"):
         query("SELEC * WHERE {}", store=example_store)
+
+
+@pytest.mark.parametrize("text, first_line", [
+    ("", "Error: syntax error: empty query (give a SELECT, ASK, CONSTRUCT or DESCRIBE query)"),
+    ("  # only a comment\n", "Error: syntax error: empty query (give a SELECT, ASK, "
+                             "CONSTRUCT or DESCRIBE query)"),
+    ("SELEC * WHERE { ?s ?p ?o }",
+     "Error: syntax error at line 1, column 1: unknown keyword SELEC (did you mean SELECT?)"),
+    ("SELECT ?s WHER { ?s ?p ?o }",
+     "Error: syntax error at line 1, column 11: unknown keyword WHER (did you mean WHERE?)"),
+    ("SELECT ?s\nWHERE { ?s ?p 'open\n}\n#\n#\n#\n",
+     "Error: syntax error at line 2, column 15: unclosed string starting at line 2"),
+    ('SELECT ?s WHERE {\n ?s ?p """long\n\n}',
+     "Error: syntax error at line 2, column 8: unclosed string starting at line 2"),
+])
+def test_syntax_errors_name_the_problem(invoke, store_here, text, first_line):
+    result = invoke("query", text)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == first_line
+    assert "expected" not in result.stderr
+
+
+def test_select_star_keeps_the_order_of_the_query(invoke, example_store):
+    text = "SELECT * WHERE { ?zebra kg:date ?date ; kg:visitor ?alpha } LIMIT 2"
+    result = query(text, store=example_store)
+    assert result.variables == ["zebra", "date", "alpha"]
+    assert render(result, "csv").decode().splitlines()[0] == "zebra,date,alpha"
+    child = query(text, store=example_store, timeout=10)
+    assert child.variables == ["zebra", "date", "alpha"]
+    explicit = query("SELECT ?date ?zebra WHERE { ?zebra kg:date ?date } LIMIT 1",
+                     store=example_store)
+    assert explicit.variables == ["date", "zebra"]
 
 
 def test_missing_store(invoke):
