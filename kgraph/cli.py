@@ -151,7 +151,11 @@ def _emit(chunks, output: str) -> None:  # type: ignore[no-untyped-def]
 @click.option("--list-presets", is_flag=True, help="List the ready-made queries and exit.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind the variable ?NAME to VALUE before the query runs (repeatable); "
-                   "--param region=\"Kota Malang\" or region=35.73 for the region preset.")
+                   "--param region=\"Kota Malang\" or region=35.73 for the region preset. A "
+                   "value must fit the type its # param: line declares; an undeclared value "
+                   "that reads as a date, a number or a prefixed name (2025-10-14, 12, "
+                   "region:35.73) is bound as that, <IRI> as an IRI, anything else as a "
+                   "string.")
 @click.option("--format", "fmt", type=RegistryChoice(".query:FORMATS"),
               help="Output format [default: table on a terminal, csv when piped; "
                    "ttl for CONSTRUCT and DESCRIBE].")

@@ -211,10 +211,39 @@ def preset(name: str) -> Preset:
 # ---------------------------------------------------------------------------- parameters
 
 
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.\d*|\.?\d+)")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_date(value: str) -> bool:
+    import datetime as dt
+
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+#: What a value of each literal type must look like, and how the error says it.
+_LEXICAL: dict[str, tuple[Callable[[str], bool], str]] = {
+    "integer": (lambda v: bool(_INTEGER.fullmatch(v)), "an integer such as 12"),
+    "decimal": (lambda v: bool(_DECIMAL.fullmatch(v)), "a decimal number such as 0.75"),
+    "date": (_is_date, "a date written YYYY-MM-DD, such as 2025-10-14"),
+}
+
+
 def _literal(datatype: str | None) -> Callable[[str, ox.Store], Term]:
     def convert(value: str, graph: ox.Store) -> Term:
         if datatype is None:
             return ox.Literal(value)
+        value = value.strip()
+        fits, expected = _LEXICAL[datatype]
+        if not fits(value):
+            raise ParameterError(f"{value!r} is not {expected}")
         return ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + datatype))
     return convert
 
@@ -276,15 +305,27 @@ PARAM_TYPES: dict[str, Callable[[str, ox.Store], Term]] = {
 }
 
 
-def _untyped(value: str, graph: ox.Store) -> Term:
-    """A value for a parameter the query does not declare: ``<iri>`` or a string."""
+def _untyped(value: str, graph: ox.Store, prefixes: Mapping[str, str] | None = None) -> Term:
+    """A value for a parameter the query does not declare: an IRI when written ``<...>``
+    or as a prefixed name whose prefix is bound (``region:35.73``), an ``xsd:date`` when
+    it reads as one (``2025-10-14``), an ``xsd:integer`` or ``xsd:decimal`` when it reads
+    as a number, else a plain string."""
     if value.startswith("<") and value.endswith(">"):
         return _iri(value, graph)
+    prefix, colon, local = value.partition(":")
+    known = {**BOUND_PREFIXES, **(prefixes or {})}
+    if colon and prefix in known and local and not local.startswith("//") \
+            and not any(c.isspace() for c in local):
+        return _iri(known[prefix] + local, graph)
+    for datatype in ("date", "integer", "decimal"):
+        if _LEXICAL[datatype][0](value):
+            return ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + datatype))
     return ox.Literal(value)
 
 
 def _substitutions(graph: ox.Store, params: Mapping[str, object],
-                   declared: tuple[Param, ...], strict: bool) -> dict[ox.Variable, Term]:
+                   declared: tuple[Param, ...], strict: bool,
+                   prefixes: Mapping[str, str] | None = None) -> dict[ox.Variable, Term]:
     types = {p.name: p.type for p in declared}
     for p in declared:
         if p.name not in params:
@@ -299,9 +340,14 @@ def _substitutions(graph: ox.Store, params: Mapping[str, object],
             raise ParameterError(f"unknown parameter {name!r} (this query takes: {known})")
         if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)):
             term: Term = value
+        elif name in types:
+            try:
+                term = PARAM_TYPES[types[name]](str(value), graph)
+            except ParameterError as exc:
+                raise ParameterError(f"parameter {name} ({types[name]}): {exc.message}",
+                                     hint=exc.hint) from None
         else:
-            term = PARAM_TYPES[types[name]](str(value), graph) if name in types \
-                else _untyped(str(value), graph)
+            term = _untyped(str(value), graph, prefixes)
         bound[ox.Variable(name)] = term
     return bound
 
@@ -357,7 +403,7 @@ def _execute(store: str, text: str, params: Mapping[str, object],
              declared: tuple[Param, ...], strict: bool) -> tuple[str, bytes]:
     """Run the query (in the calling process); returns (kind, data)."""
     graph = open_graph(store)
-    substitutions = _substitutions(graph, params, declared, strict)
+    substitutions = _substitutions(graph, params, declared, strict, declared_prefixes(text))
     try:
         result = graph.query(text, prefixes=BOUND_PREFIXES, substitutions=substitutions or None)
         if isinstance(result, ox.QueryBoolean):

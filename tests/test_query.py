@@ -182,6 +182,54 @@ def test_typed_parameters_from_param_lines(example_store):
               params={"day": "2025-11-25"})
 
 
+@pytest.mark.parametrize("kind, value", [
+    ("date", "14/10/2025"), ("date", "hello"), ("date", "2025-02-30"),
+    ("integer", "abc"), ("integer", "1.5"), ("decimal", "1,5"),
+])
+def test_a_value_that_does_not_fit_its_type_is_bad_usage(invoke, store_here, tmp_path,
+                                                         kind, value):
+    (tmp_path / "q.rq").write_text(f"# param: d ({kind}) a value\n"
+                                   "SELECT ?d ?v WHERE { ?v kg:date ?d }", encoding="utf-8")
+    result = invoke("query", "-f", "q.rq", "--param", f"d={value}")
+    assert result.exit_code == 2, result.output
+    assert f"parameter d ({kind}): {value!r} is not " in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: parameter d ")
+
+
+@pytest.mark.parametrize("value, datatype", [
+    ("2025-10-14", "http://www.w3.org/2001/XMLSchema#date"),
+    ("12", "http://www.w3.org/2001/XMLSchema#integer"),
+    ("-0.75", "http://www.w3.org/2001/XMLSchema#decimal"),
+    ("14/10/2025", XSD_STRING),
+    ("hello", XSD_STRING),
+    ("nobody:35.73", XSD_STRING),
+    ("region:35.73", None),
+    ("<https://example.org/x>", None),
+])
+def test_an_undeclared_value_is_bound_as_what_it_reads_as(example_store, value, datatype):
+    result = query("SELECT ?x ?type ?iri WHERE { BIND(DATATYPE(?x) AS ?type) "
+                   "BIND(isIRI(?x) AS ?iri) }", store=example_store, params={"x": value})
+    (x, kind, iri), = result.rows
+    if datatype is None:
+        assert iri.value == "true" and isinstance(x, ox.NamedNode)
+    else:
+        assert kind.value == datatype and x.value == value
+
+
+def test_undeclared_dates_and_prefixed_names_match_the_store(example_store):
+    dated = query("SELECT ?d ?v WHERE { ?v kg:date ?d }", store=example_store,
+                  params={"d": "2025-11-25"})
+    assert len(dated.rows) == 2
+    governed = query("SELECT ?r ?g WHERE { ?g kg:region ?r }", store=example_store,
+                     params={"r": "region:35.73"})
+    assert governed.rows and all(r[0].value.endswith("/35.73") for r in governed.rows)
+
+
+def test_help_says_how_undeclared_values_are_read(invoke):
+    text = " ".join(invoke("query", "--help").stdout.split())
+    assert "a date, a number or a prefixed name" in text
+
+
 # ---------------------------------------------------------------------------- formats
 
 
