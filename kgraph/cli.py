@@ -143,6 +143,15 @@ def _emit(chunks, output: str) -> None:  # type: ignore[no-untyped-def]
         sys.exit(0)
 
 
+def _terminal_width(output: str) -> int | None:
+    """The width of the terminal standard output is, when that is where output goes."""
+    if output != "-" or not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 @cli.command()
 @click.argument("sparql", required=False)
 @click.option("--file", "-f", "query_file", type=click.Path(dir_okay=False, allow_dash=True),
@@ -159,7 +168,9 @@ def _emit(chunks, output: str) -> None:  # type: ignore[no-untyped-def]
 @click.option("--format", "fmt", type=RegistryChoice(".query:FORMATS"),
               help="Output format [default: table on a terminal, csv when piped; "
                    "ttl for CONSTRUCT and DESCRIBE].")
-@click.option("--full", is_flag=True, help="Do not cut long cells in the table format.")
+@click.option("--full", is_flag=True,
+              help="Keep every character of the table format: do not cut long cells nor "
+                   "fit the table to the terminal's width.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
               metavar="SECONDS", help="Stop a query that runs longer (0: no limit).")
 @click.option("--allow-service", is_flag=True,
@@ -220,8 +231,8 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
         else:
             result = run_query(text or "", store=store, params=bound,
                                allow_service=allow_service, timeout=timeout)
-        tty = output == "-" and sys.stdout.isatty()
-        data = render(result, fmt, tty=tty, full=full)
+        width = _terminal_width(output)
+        data = render(result, fmt, tty=width is not None, full=full, width=width)
     except ParameterError as exc:
         raise click.UsageError(str(exc)) from None
     except KGraphError as exc:
@@ -328,9 +339,12 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
               show_default=True, help="A readable table or JSON.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="Entries in each ranked list.")
+@click.option("--full", is_flag=True,
+              help="Do not fit the table to the terminal's width (long names are kept).")
 @store_options
 def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  # type: ignore[no-untyped-def]
-          min_visits: int, around: str | None, fmt: str, top: int, store: str) -> None:
+          min_visits: int, around: str | None, fmt: str, top: int, full: bool,
+          store: str) -> None:
     """Figures of the visit network: regions, visits, pairs, agreements, the most
     visited hosts and most active visitors, reciprocated pairs, top topics and
     communities of regions that visit each other (networkx greedy modularity).
@@ -352,7 +366,8 @@ def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...], 
                                                min_visits, around))
     except KGraphError as exc:
         raise _fail(exc) from None
-    click.echo(format_stats(network_stats(net, top=top), fmt))
+    width = None if full else _terminal_width("-")
+    click.echo(format_stats(network_stats(net, top=top), fmt, width=width))
 
 
 @cli.command()

@@ -29,12 +29,13 @@ import pyoxigraph as ox
 
 from .errors import KGraphError
 from .namespace import DATA_PREFIXES, PREFIXES
+from .index import Index
 from .sparql_text import (
     UPDATE_WORDS, SparqlTextError, blank_opaque, calls_service, declared_prefixes,
     line_column, misspelt_keyword, prefixed_names, query_form, star_order, tokens,
 )
-from .index import Index
 from .store import DEFAULT_STORE, open_graph, remote_endpoint
+from .table import render as text_table
 from .turtle import TurtleWriter
 
 if TYPE_CHECKING:
@@ -595,34 +596,23 @@ def _cell(term: Term | None, writer: TurtleWriter) -> str:
     return str(term)
 
 
-def _table(result: QueryResult, *, full: bool = False) -> bytes:
+def _table(result: QueryResult, *, full: bool = False, width: int | None = None,
+           **_: object) -> bytes:
+    """Aligned columns: IRIs shortened, line breaks as spaces, control characters
+    escaped; cells cut at :data:`CELL_WIDTH`, or with a ``width`` (a terminal's) the
+    widest columns cut to fit it; ``full`` cuts nothing."""
     if result.kind == "ask":
         return b"true\n" if result.boolean else b"false\n"
     writer = TurtleWriter(result.prefixes)
     names = result.variables
     rows = result.rows
-    cells = []
-    for row in rows:
-        line = []
-        for term in row:
-            text = " ".join(_cell(term, writer).split()) if term is not None else ""
-            if not full and len(text) > CELL_WIDTH:
-                text = text[:CELL_WIDTH - 1] + "…"
-            line.append(text)
-        cells.append(line)
+    cells = [[" ".join(_cell(term, writer).split()) for term in row] for row in rows]
     numeric = [bool(rows) and all(
         r[i] is None or (isinstance(r[i], ox.Literal) and r[i].datatype.value in _NUMERIC)
         for r in rows) for i in range(len(names))]
-    widths = [max([len(n)] + [len(c[i]) for c in cells]) for i, n in enumerate(names)]
-
-    def line(values: list[str]) -> str:
-        parts = [v.rjust(w) if num else v.ljust(w)
-                 for v, w, num in zip(values, widths, numeric)]
-        return "  ".join(parts).rstrip() + "\n"
-
-    out = [line(names), line(["-" * w for w in widths])]
-    out.extend(line(c) for c in cells)
-    return "".join(out).encode("utf-8")
+    lines = text_table(names, cells, right=numeric, width=None if full else width,
+                       cell_width=None if full or width else CELL_WIDTH)
+    return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
 def _results(fmt: ox.QueryResultsFormat) -> Callable[..., bytes]:
@@ -682,8 +672,9 @@ def default_format(kind: str, *, tty: bool) -> str:
 
 
 def render(result: QueryResult, fmt: str | None = None, *, tty: bool = False,
-           full: bool = False) -> bytes:
+           full: bool = False, width: int | None = None) -> bytes:
     """The result in format ``fmt`` (a :data:`FORMATS` name; ``None``: :func:`default_format`).
+    The table fits ``width`` characters (a terminal's) unless ``full``.
 
     Raises :class:`ParameterError` when the format does not fit the kind of query.
     """
@@ -697,4 +688,4 @@ def render(result: QueryResult, fmt: str | None = None, *, tty: bool = False,
         raise ParameterError(f"--format {name} does not fit {what} results; use {fitting}")
     if name == "xml" and result.kind == "graph":
         return _XML_GRAPH(result)
-    return entry.render(result, full=full)
+    return entry.render(result, full=full, width=width)

@@ -329,6 +329,86 @@ def test_table_shortens_iris_aligns_and_cuts(example_store):
     assert counts[2].endswith("      2         2")  # numbers right-aligned
 
 
+ESCAPES_ARTICLE = """---
+title: "A title \\e]0;retitled\\a"
+url: https://example.org/escapes/1
+visits:
+  - visitor: "Pemkot \\e[2JNowhere"
+    host: Pemkot Malang
+    date: 2025-05-05
+    led_by: "Someone \\e[31mRed\\e[0m"
+    topics: ["a topic \\e[5m blinking"]
+---
+A body written for this test.
+"""
+
+
+@pytest.fixture
+def escapes_store(tmp_path):
+    """A store whose text holds terminal escape sequences (clear screen, OSC title, bell)."""
+    from kgraph import ingest
+
+    from conftest import write_article
+
+    store = tmp_path / "escapes.ttl"
+    assert ingest([write_article(tmp_path, "esc.md", ESCAPES_ARTICLE)], store=store).ok
+    return store
+
+
+def test_tables_show_control_characters_escaped(invoke, escapes_store):
+    for args in (["query", "--preset", "visits", "--format", "table"],
+                 ["query", "--preset", "visits", "--format", "table", "--full"],
+                 ["stats"], ["query", "SELECT ?l WHERE { ?x rdfs:label ?l }", "--format",
+                             "table"]):
+        result = invoke(*args, "--store", str(escapes_store))
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout, args
+        assert "\\x1b[2JNowhere" in result.stdout, args
+    csv_text = invoke("query", "--preset", "visits", "--store", str(escapes_store)).stdout
+    assert "\x1b[2JNowhere" in csv_text  # CSV is data: kept as it is
+
+
+def test_table_fits_a_width_by_cutting_the_widest_columns(example_store):
+    result = run_preset("visits", store=example_store)
+    lines = render(result, "table", width=80).decode().splitlines()
+    assert all(len(line) <= 80 for line in lines), max(map(len, lines))
+    assert "…" in "".join(lines)
+    hosts = render(run_preset("hosts", store=example_store), "table", width=40).decode()
+    assert all(len(line) <= 40 for line in hosts.splitlines())
+    assert "Provinsi DKI J…  31          2         2" in hosts  # numbers stay whole
+    wide = render(result, "table", width=80, full=True).decode().splitlines()
+    assert max(map(len, wide)) > 200 and "…" not in "".join(wide)
+
+
+def test_a_terminal_gets_a_table_that_fits_it(store_here, tmp_path):
+    """A real terminal (a pseudo-terminal) of 80 columns: no line is longer."""
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "80", "LINES": "24"}
+    env.pop("KGRAPH_STORE", None)
+    process = subprocess.run([sys.executable, "-m", "kgraph", "query", "--preset", "visits"],
+                             stdout=follower, stderr=subprocess.PIPE, cwd=tmp_path, env=env,
+                             timeout=120)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.returncode == 0, process.stderr
+    lines = b"".join(chunks).decode("utf-8").splitlines()
+    assert lines[0].startswith("date") and len(lines) > 12
+    assert all(len(line) <= 80 for line in lines), max(map(len, lines))
+
+
 def test_default_format_table_on_a_terminal_csv_when_piped(example_store):
     result = run_preset("hosts", store=example_store)
     assert render(result, tty=True) == render(result, "table")
