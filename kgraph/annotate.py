@@ -78,8 +78,11 @@ def annotate(
     write_stdout = write_stdout or sys.stdout.write
     target_dir = Path(out_dir) if out_dir is not None else None
     if target_dir is not None:
+        if not target_dir.parent.is_dir():  # the folder is made, not a path to it
+            raise KGraphError(f"no folder {target_dir.parent} to hold the output folder",
+                              file=str(target_dir), hint="create it first, or check the path")
         try:
-            target_dir.mkdir(parents=True, exist_ok=True)
+            target_dir.mkdir(exist_ok=True)
         except OSError as exc:
             raise KGraphError(f"cannot create the output folder: {exc.strerror or exc}",
                               file=str(target_dir)) from None

@@ -8,7 +8,7 @@ import click
 
 from . import __version__
 from .articles import DEFAULT_MAX_BYTES, iter_article_paths
-from .errors import KGraphError
+from .errors import KGraphError, UsageError
 from .options import RegistryChoice, network_filter_options, output_option, store_options
 from .sync_cli import pull_command, push_command
 
@@ -32,6 +32,10 @@ def cli() -> None:
 
 
 def _fail(exc: KGraphError) -> click.ClickException:
+    """The click error for ``exc``: bad usage (exit 2) for a :class:`UsageError`, a value
+    the user typed that names nothing or does not fit; else a failure (exit 1)."""
+    if isinstance(exc, UsageError):
+        return click.UsageError(str(exc))
     return click.ClickException(str(exc))
 
 
@@ -198,7 +202,7 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
         kgraph query 'SELECT ?visit ?date WHERE { ?visit a kg:Visit ; kg:date ?date }'
         kgraph query -f my-question.rq --format json -o answer.json
     """
-    from .query import ParameterError, presets, render, run_preset
+    from .query import file_format, presets, render, run_preset
     from .query import query as run_query
 
     if list_presets:
@@ -226,15 +230,16 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
             reason = getattr(exc, "strerror", None) or exc
             raise click.ClickException(f"{source}: cannot read the query: {reason}") from None
     try:
+        if fmt is None:
+            file_format(output)  # an extension no format has is refused before the query runs
         if preset is not None:
             result = run_preset(preset, store=store, params=bound, timeout=timeout)
         else:
             result = run_query(text or "", store=store, params=bound,
                                allow_service=allow_service, timeout=timeout)
         width = _terminal_width(output)
-        data = render(result, fmt, tty=width is not None, full=full, width=width)
-    except ParameterError as exc:
-        raise click.UsageError(str(exc)) from None
+        data = render(result, fmt or file_format(output, result.kind), tty=width is not None,
+                      full=full, width=width)
     except KGraphError as exc:
         raise _fail(exc) from None
     _emit([data], output)

@@ -10,7 +10,7 @@ from .articles import DEFAULT_MAX_BYTES, Article, iter_article_paths, read_artic
 from .errors import ArticleError
 from .gazetteer import Gazetteer
 from .mapping import Mapper
-from .store import DEFAULT_STORE, TurtleStore, remote_endpoint
+from .store import DEFAULT_STORE, TurtleStore, remote_endpoint, require_folder
 from .topics import default_scheme
 
 if TYPE_CHECKING:
@@ -83,6 +83,8 @@ def ingest(
     read, locked or written (then nothing is written).
     """
     endpoint = remote_endpoint(store)
+    if endpoint is None:
+        require_folder(store)
     report = IngestReport(store=endpoint if endpoint is not None else Path(store))
     mapper = Mapper(Gazetteer.default(), default_scheme())
     files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))

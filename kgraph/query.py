@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Union
 
 import pyoxigraph as ox
 
-from .errors import KGraphError
+from .errors import KGraphError, UsageError
 from .namespace import DATA_PREFIXES, PREFIXES
 from .index import Index
 from .sparql_text import (
@@ -62,7 +62,7 @@ class QueryTimeout(QueryError):
     """The query ran longer than its timeout and was stopped."""
 
 
-class ParameterError(QueryError):
+class ParameterError(QueryError, UsageError):
     """Bad use of parameters or formats: an unknown preset, parameter or format, a value
     that does not fit its type, an ambiguous region. (The CLI exits 2 on it.)"""
 
@@ -615,14 +615,19 @@ def _table(result: QueryResult, *, full: bool = False, width: int | None = None,
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
+def ending_line(data: bytes) -> bytes:
+    """``data`` ending with a line break (pyoxigraph's JSON and XML end without one)."""
+    return data if not data or data.endswith(b"\n") else data + b"\n"
+
+
 def _results(fmt: ox.QueryResultsFormat) -> Callable[..., bytes]:
     def render(result: QueryResult, **_: object) -> bytes:
         if result.kind == "ask" and fmt in (ox.QueryResultsFormat.CSV,
                                            ox.QueryResultsFormat.TSV):
             return b"true\n" if result.boolean else b"false\n"
         if fmt == result.results_format:
-            return result.data  # pyoxigraph's W3C SPARQL Results, as they came
-        return result.solutions().serialize(format=fmt)
+            return ending_line(result.data)  # pyoxigraph's W3C SPARQL Results, as they came
+        return ending_line(result.solutions().serialize(format=fmt))
     return render
 
 
@@ -633,17 +638,19 @@ def _graph(fmt: ox.RdfFormat | None) -> Callable[..., bytes]:
         if fmt == ox.RdfFormat.N_TRIPLES:
             lines = sorted(result.data.decode("utf-8").splitlines(keepends=True))
             return "".join(lines).encode("utf-8")
-        return ox.serialize(result.triples, format=fmt, prefixes=result.prefixes)
+        return ending_line(ox.serialize(result.triples, format=fmt, prefixes=result.prefixes))
     return render
 
 
 @dataclass(frozen=True)
 class Format:
-    """A result format: what it renders, and for which kinds of query."""
+    """A result format: what it renders, for which kinds of query, and the extensions of
+    the files (``-o FILE``) it is chosen for."""
 
     render: Callable[..., bytes]
     kinds: frozenset[str]
     description: str
+    extensions: tuple[str, ...] = ()
 
 
 _TABLE = frozenset({"select", "ask"})
@@ -651,17 +658,45 @@ _GRAPH = frozenset({"graph"})
 
 #: Result formats by name (``--format``).
 FORMATS: dict[str, Format] = {
-    "table": Format(_table, _TABLE, "aligned columns for reading (IRIs shortened)"),
-    "csv": Format(_results(ox.QueryResultsFormat.CSV), _TABLE, "W3C SPARQL results CSV"),
-    "tsv": Format(_results(ox.QueryResultsFormat.TSV), _TABLE, "W3C SPARQL results TSV"),
-    "json": Format(_results(ox.QueryResultsFormat.JSON), _TABLE, "W3C SPARQL results JSON"),
+    "table": Format(_table, _TABLE, "aligned columns for reading (IRIs shortened)",
+                    (".txt",)),
+    "csv": Format(_results(ox.QueryResultsFormat.CSV), _TABLE, "W3C SPARQL results CSV",
+                  (".csv",)),
+    "tsv": Format(_results(ox.QueryResultsFormat.TSV), _TABLE, "W3C SPARQL results TSV",
+                  (".tsv",)),
+    "json": Format(_results(ox.QueryResultsFormat.JSON), _TABLE, "W3C SPARQL results JSON",
+                   (".json", ".srj")),
     "xml": Format(_results(ox.QueryResultsFormat.XML), _TABLE | _GRAPH,
-                  "W3C SPARQL results XML; RDF/XML for CONSTRUCT and DESCRIBE"),
-    "ttl": Format(_graph(None), _GRAPH, "Turtle"),
-    "nt": Format(_graph(ox.RdfFormat.N_TRIPLES), _GRAPH, "N-Triples"),
-    "jsonld": Format(_graph(ox.RdfFormat.JSON_LD), _GRAPH, "JSON-LD"),
+                  "W3C SPARQL results XML; RDF/XML for CONSTRUCT and DESCRIBE",
+                  (".xml", ".srx", ".rdf")),
+    "ttl": Format(_graph(None), _GRAPH, "Turtle", (".ttl",)),
+    "nt": Format(_graph(ox.RdfFormat.N_TRIPLES), _GRAPH, "N-Triples", (".nt",)),
+    "jsonld": Format(_graph(ox.RdfFormat.JSON_LD), _GRAPH, "JSON-LD", (".jsonld", ".json")),
 }
 _XML_GRAPH = _graph(ox.RdfFormat.RDF_XML)
+
+
+def file_format(output: str | os.PathLike[str], kind: str | None = None) -> str | None:
+    """The format a file name's extension asks for (``None`` for ``-`` or no extension):
+    the first of :data:`FORMATS` that lists it and fits ``kind`` ("select", "ask",
+    "graph"; ``None``: any). Raises :class:`ParameterError` for an extension that no
+    format has."""
+    name = os.fspath(output)
+    suffix = Path(name).suffix.lower() if name != "-" else ""
+    if not suffix:
+        return None
+    named = [n for n, f in FORMATS.items() if suffix in f.extensions]
+    if not named:
+        known = " ".join(sorted({e for f in FORMATS.values() for e in f.extensions}))
+        raise ParameterError(f"{name}: cannot tell the format from the extension {suffix}",
+                             hint=f"use one of {known}, or give --format")
+    fitting = [n for n in named if kind is None or kind in FORMATS[n].kinds]
+    if not fitting:
+        what = {"select": "SELECT", "ask": "ASK"}.get(kind or "", "CONSTRUCT and DESCRIBE")
+        usable = " ".join(e for f in FORMATS.values() if kind in f.kinds for e in f.extensions)
+        raise ParameterError(f"{name}: a {suffix} file cannot hold {what} results",
+                             hint=f"use {usable}, or give --format")
+    return fitting[0]
 
 
 def default_format(kind: str, *, tty: bool) -> str:

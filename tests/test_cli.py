@@ -118,3 +118,26 @@ def test_console_script_has_no_traceback_on_missing_store(tmp_path):
                           str(tmp_path / "none.ttl")], capture_output=True, text=True)
     assert out.returncode == 2
     assert "no store at" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_missing_folder_is_an_error_not_created(invoke, tmp_path, example_store):
+    """A typo in a path must not make a new, empty store (or output) somewhere else."""
+    article = write_article(tmp_path, "a.md", ARTICLE)
+    store = tmp_path / "typo" / "deeper" / "k.ttl"
+    result = invoke("ingest", "--store", str(store), str(article))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error: {store}: no folder {store.parent} to hold the "
+                                      "store (create the folder first, or check the path)")
+    reads = [("query", "--preset", "hosts"), ("stats",), ("export",), ("viz", "-o", "-")]
+    for args in reads:
+        assert invoke(*args, "--store", str(store)).exit_code == 1, args
+    for args in (("query", "--preset", "hosts", "-o"), ("export", "-o"), ("viz", "-o")):
+        out = invoke(*args, str(tmp_path / "nowhere" / "out.csv"), "--store",
+                     str(example_store))
+        assert out.exit_code == 1 and len(out.stderr.strip().splitlines()) == 1, args
+    annotated = invoke("annotate", str(article), "-o", str(tmp_path / "nowhere" / "out"))
+    assert annotated.exit_code == 1 and "no folder" in annotated.stderr
+    assert not (tmp_path / "typo").exists() and not (tmp_path / "nowhere").exists()
+    # Into a new store whose folder exists, and into a new output folder: made.
+    assert invoke("ingest", "--store", str(tmp_path / "new.ttl"), str(article)).exit_code == 0
+    assert invoke("annotate", str(article), "-o", str(tmp_path / "out")).exit_code == 0

@@ -462,6 +462,46 @@ def test_query_from_file_stdin_and_output_file(invoke, store_here, tmp_path):
     assert both.exit_code == 2
 
 
+@pytest.mark.parametrize("name, first", [
+    ("visits.json", b'{"head":'), ("visits.csv", b"date,visitor"), ("visits.tsv", b"?date\t"),
+    ("visits.xml", b"<?xml"), ("visits.srj", b'{"head":'), ("visits.txt", b"date  "),
+])
+def test_output_format_follows_the_file_extension(invoke, store_here, tmp_path, name, first):
+    result = invoke("query", "--preset", "visits", "-o", name)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / name).read_bytes().startswith(first)
+    forced = invoke("query", "--preset", "visits", "-o", name, "--format", "csv")
+    assert forced.exit_code == 0 and (tmp_path / name).read_bytes().startswith(b"date,")
+
+
+def test_graph_results_follow_the_extension_too(invoke, store_here, tmp_path):
+    text = "CONSTRUCT { ?v kg:hostedBy ?h } WHERE { ?v kg:hostedBy ?h }"
+    for name, parser in (("g.json", "json-ld"), ("g.nt", "nt"), ("g.rdf", "xml"),
+                         ("g.ttl", "turtle")):
+        assert invoke("query", text, "-o", name).exit_code == 0, name
+        assert len(rdflib.Graph().parse(tmp_path / name, format=parser)) >= 11
+
+
+@pytest.mark.parametrize("name, args, message", [
+    ("answer.pdf", [], "cannot tell the format from the extension .pdf"),
+    ("answer.ttl", [], "a .ttl file cannot hold SELECT results"),
+])
+def test_an_extension_that_fits_no_format_is_bad_usage(invoke, store_here, tmp_path, name,
+                                                      args, message):
+    result = invoke("query", "--preset", "hosts", "-o", name, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv", "table"])
+def test_every_result_format_ends_with_a_line_break(example_store, fmt):
+    for text in ("SELECT ?v WHERE { ?v a kg:Visit } LIMIT 2", "ASK { ?v a kg:Visit }"):
+        assert render(query(text, store=example_store), fmt).endswith(b"\n")
+    graph = query("CONSTRUCT WHERE { ?v kg:date ?d } LIMIT 2", store=example_store)
+    for name in ("ttl", "nt", "jsonld", "xml"):
+        assert render(graph, name).endswith(b"\n"), name
+
+
 def test_bound_prefixes_and_own_prefix_wins(example_store):
     count = "SELECT (COUNT(?v) AS ?n) WHERE { ?v a kg:Visit }"
     assert int(query(count, store=example_store).rows[0][0].value) >= 11
