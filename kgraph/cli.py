@@ -91,7 +91,7 @@ def ingest(paths: tuple[str, ...], store: str, max_size: int, follow_symlinks: b
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
     for failure in report.failed:
-        click.echo(f"error: {failure}", err=True)
+        click.echo(f"Error: {failure}", err=True)
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
@@ -240,6 +240,9 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
         width = _terminal_width(output)
         data = render(result, fmt or file_format(output, result.kind), tty=width is not None,
                       full=full, width=width)
+        if preset == "region" and not result.rows:
+            click.echo(f"note: {bound.get('region', '').strip()} has no visits in the store",
+                       err=True)
     except KGraphError as exc:
         raise _fail(exc) from None
     _emit([data], output)
@@ -282,6 +285,12 @@ def _network_filters(topics, since, until, region_types, min_visits, around) -> 
     return {"topics": topics, "since": since.date() if since else None,
             "until": until.date() if until else None, "region_types": region_types,
             "min_visits": min_visits, "around": around}
+
+
+def _notes(net) -> None:  # type: ignore[no-untyped-def]
+    """Print the network's notes (an empty result, and why) on standard error."""
+    for note in net.graph.get("notes", []):
+        click.echo(f"note: {note}", err=True)
 
 
 @cli.command()
@@ -327,6 +336,7 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
                                                min_visits, around))
         options = {"title": title, "color_by": color_by, "layout": layout,
                    "max_edges": max_edges}
+        _notes(net)
         if output == "-":
             _emit([render_html(net, **options).encode("utf-8")], output)
             return
@@ -371,6 +381,7 @@ def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...], 
                                                min_visits, around))
     except KGraphError as exc:
         raise _fail(exc) from None
+    _notes(net)
     width = None if full else _terminal_width("-")
     click.echo(format_stats(network_stats(net, top=top), fmt, width=width))
 
@@ -421,7 +432,7 @@ def annotate(paths: tuple[str, ...], output: str | None, in_place: bool, force: 
         click.echo(f"note: {name}: already annotated, skipped (--force re-annotates)",
                    err=True)
     for failure in report.failed:
-        click.echo(f"error: {failure}", err=True)
+        click.echo(f"Error: {failure}", err=True)
     if not to_stdout:
         visits = sum(n for _, _, n in report.written)
         click.echo(f"annotated {len(report.written)} article(s), {visits} visit(s) → "

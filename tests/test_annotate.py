@@ -89,5 +89,5 @@ def test_cli_unreadable_file_is_one_line(invoke, tmp_path):
     bad.write_bytes(b"\xff\xfe not utf-8")
     result = invoke("annotate", str(bad))
     assert result.exit_code == 1
-    assert result.stderr.strip().startswith("error: ") and "not valid UTF-8" in result.stderr
+    assert result.stderr.strip().startswith("Error: ") and "not valid UTF-8" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

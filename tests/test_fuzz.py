@@ -315,7 +315,7 @@ def test_size_limit_message_in_the_cli(invoke, tmp_path):
     size = (tmp_path / "big.md").stat().st_size
     result = invoke("ingest", "--max-size", "1000", "big.md")
     assert result.exit_code == 1
-    assert "error: big.md: larger than the limit of 1000 bytes " \
+    assert "Error: big.md: larger than the limit of 1000 bytes " \
            "(raise it with --max-size if the file really is one article)" in result.output
     assert "Traceback" not in result.output
     assert invoke("ingest", "--max-size", str(size), "big.md").exit_code == 0

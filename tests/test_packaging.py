@@ -71,4 +71,4 @@ def test_installed_wheel_ingests_outside_the_checkout(wheel, tmp_path):
                           str(tmp_path / "s.ttl"), str(raw)],
                          capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert "2 articles, 2 visits" in out.stdout and "1 extracted" in out.stdout
+    assert "2 articles, 2 visits (1 extracted)" in out.stdout
