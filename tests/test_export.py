@@ -67,6 +67,9 @@ def test_csv_is_the_visits_preset(invoke, store_here):
     assert exported.stdout_bytes == preset.stdout_bytes
     header, *rows = list(csv.reader(io.StringIO(exported.stdout_bytes.decode(), newline="")))
     assert header[:3] == ["date", "visitor", "host"] and len(rows) >= 11
+    assert {"topics", "method", "confidence"} <= set(header)
+    methods = [row[header.index("method")] for row in rows]
+    assert methods.count("extracted") == 3 and methods.count("annotated") == len(rows) - 3
 
 
 def test_format_from_extension_and_atomic_replace(invoke, store_here, tmp_path):

@@ -32,7 +32,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: Parameters each preset is run with for its golden file.
 PRESET_PARAMS = {"region": {"region": "Kota Malang"}}
 #: Cells that join several values (GROUP_CONCAT, whose order SPARQL leaves open).
-JOINED = {"leader": "; ", "receiver": "; ", "agreement": "; ", "topics": "; ",
+JOINED = {"leader": "; ", "receiver": "; ", "agreement": "; ", "topics": "; ", "method": "; ",
           "roles": "; ", "government": "; ", "sources": " "}
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -104,6 +104,15 @@ def test_golden_files_are_plausible():
     assert len(visits) >= 1 + 11
     serang = next(line for line in visits if '"Pemerintah Kota Serang"' in line)
     assert "wawali-serang-studi-tiru-malang" in serang and "pemkot-serang-benchmarking" in serang
+    # How each visit was read: the three raw examples are extracted, with a confidence.
+    header = visits[0].split("\t")
+    method, confidence = header.index("?method"), header.index("?confidence")
+    rows = [line.split("\t") for line in visits[1:]]
+    assert sum(r[method] == '"extracted"' for r in rows) == 3
+    assert all(r[confidence] for r in rows if r[method] == '"extracted"')
+    assert all(not r[confidence] for r in rows if r[method] == '"annotated"')
+    jambi = next(r for r in rows if r[0].startswith('"2026-01-12"'))
+    assert "kesehatan" in jambi[header.index("?topics")]
     region = (GOLDEN / "region.tsv").read_text(encoding="utf-8").splitlines()
     assert len(region) == 3 and all('"host"' in line for line in region[1:])
     agreements = (GOLDEN / "agreements.tsv").read_text(encoding="utf-8")
