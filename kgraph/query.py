@@ -10,9 +10,10 @@ The prefixes of :data:`BOUND_PREFIXES` (``kg rdf rdfs xsd owl skos schema prov s
 query's own ``PREFIX`` wins. Ready-made queries live in ``kgraph/queries/*.rq``
 (:func:`presets`). Results render through the :data:`FORMATS` registry.
 
-With a ``timeout`` the query runs in a child process (forked where the platform allows,
-so it starts in milliseconds) that is killed when the time is up: pyoxigraph cannot
-cancel a running query, and a killed process frees its memory and CPU at once.
+With a ``timeout`` the query runs in a child process (forked where that is safe, so it
+starts in milliseconds; else a fresh interpreter, which never imports the caller's
+``__main__``) that is killed when the time is up: pyoxigraph cannot cancel a running
+query, and a killed process frees its memory and CPU at once.
 """
 from __future__ import annotations
 
@@ -462,28 +463,46 @@ def _os_threads() -> int:
     return 2
 
 
-def _context():  # type: ignore[no-untyped-def]
-    """fork when it is safe, because it starts in milliseconds: only in a process with
-    one thread (a fork copies locks that other threads may hold, such as those of an
-    open RocksDB store), and not on macOS, whose frameworks are not fork-safe. Else
-    forkserver (a clean server process, started once) or spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and sys.platform != "darwin" and _os_threads() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+def _fork_is_safe() -> bool:
+    """fork starts a child in milliseconds, but is safe only in a process with one thread
+    (a fork copies locks that other threads may hold, such as those of an open RocksDB
+    store), and not on macOS, whose frameworks are not fork-safe."""
+    return ("fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+            and _os_threads() == 1)
 
 
 def _in_child(args: tuple, timeout: float) -> tuple[str, bytes]:
-    ctx = _context()
+    """Run :func:`_execute` in a child process killed after ``timeout`` seconds: a fork
+    where that is safe, else a fresh interpreter (never multiprocessing's spawn or
+    forkserver, which import the caller's ``__main__`` again: a plain script calling
+    :func:`query` would run once more in the child)."""
+    if _fork_is_safe():
+        message = _in_fork(args, timeout)
+    else:
+        message = _in_interpreter(args, timeout)
+    if message[0] == "ok":
+        return message[1], message[2]
+    if message[0] == "error":
+        cls, text, file, field_, hint = message[1:]
+        raise cls(text, file=file, field=field_, hint=hint)
+    raise QueryError(f"the query failed: {message[1]}")
+
+
+def _timed_out(timeout: float) -> QueryTimeout:
+    return QueryTimeout(f"query timed out after {timeout:g} s",
+                        hint="simplify the query or raise --timeout")
+
+
+def _in_fork(args: tuple, timeout: float) -> tuple:
+    ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(sender, args), daemon=True)
     process.start()
     sender.close()
     try:
         if not receiver.poll(timeout):
-            raise QueryTimeout(f"query timed out after {timeout:g} s",
-                               hint="simplify the query or raise --timeout")
-        message = receiver.recv()
+            raise _timed_out(timeout)
+        return receiver.recv()
     except EOFError:
         process.join()
         raise QueryError(f"the query process died (exit code {process.exitcode})") from None
@@ -492,12 +511,55 @@ def _in_child(args: tuple, timeout: float) -> tuple[str, bytes]:
             process.kill()
         process.join()
         receiver.close()
-    if message[0] == "ok":
-        return message[1], message[2]
-    if message[0] == "error":
-        cls, text, file, field_, hint = message[1:]
-        raise cls(text, file=file, field=field_, hint=hint)
-    raise QueryError(f"the query failed: {message[1]}")
+
+
+class _Sender:
+    """The end of a pipe :func:`_child` writes to, as standard output (pickled)."""
+
+    def __init__(self, stream) -> None:  # type: ignore[no-untyped-def]
+        self.stream = stream
+
+    def send(self, message: tuple) -> None:
+        import pickle
+
+        self.stream.write(pickle.dumps(message))
+        self.stream.flush()
+
+    def close(self) -> None:
+        pass
+
+
+def _serve() -> None:
+    """The body of the fresh interpreter of :func:`_in_interpreter`: arguments in
+    (pickled, on standard input), the message of :func:`_child` out."""
+    import pickle
+
+    args = pickle.loads(sys.stdin.buffer.read())
+    _child(_Sender(sys.stdout.buffer), args)
+
+
+def _in_interpreter(args: tuple, timeout: float) -> tuple:
+    import pickle
+    import subprocess
+
+    env = dict(os.environ)  # kgraph importable in the child as it is here
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from kgraph.query import _serve; _serve()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        out, err = process.communicate(pickle.dumps(args), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise _timed_out(timeout) from None
+    try:
+        return pickle.loads(out)
+    except Exception:  # noqa: BLE001 - nothing (or garbage) came back: the child died
+        last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        raise QueryError(f"the query process died (exit code {process.returncode}) "
+                         f"{last[0]}".strip()) from None
 
 
 def query(

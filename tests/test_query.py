@@ -534,6 +534,26 @@ def test_in_process_and_child_process_agree(example_store):
         assert len(inline.rows) == len(child.rows)
 
 
+def test_without_fork_the_child_is_a_fresh_interpreter(example_store, monkeypatch):
+    """Where fork is unsafe (threads, macOS) the query runs in a new interpreter: the same
+    rows, the same errors, the same timeout."""
+    import importlib
+
+    module = importlib.import_module("kgraph.query")  # the module, not the function
+    monkeypatch.setattr(module, "_fork_is_safe", lambda: False)
+    forked = []
+    monkeypatch.setattr(module, "_in_fork", lambda *a: forked.append(a))
+    inline = run_preset("visits", store=example_store, timeout=None)
+    child = run_preset("visits", store=example_store, timeout=30)
+    assert child.variables == inline.variables and len(child.rows) == len(inline.rows)
+    with pytest.raises(ParameterError, match="parameter d .date."):
+        query("# param: d (date) a day\nSELECT ?d WHERE {}", store=example_store,
+              params={"d": "soon"}, timeout=30)
+    with pytest.raises(QueryTimeout):
+        query(EXPENSIVE, store=example_store, timeout=1)
+    assert not forked
+
+
 # ---------------------------------------------------------------------------- safety
 
 
