@@ -26,6 +26,10 @@ from .extract import ExtractedVisit, extract, headline
 from .store import atomic_write
 
 
+#: The line before each article when several go to standard output (as ``head`` does).
+STREAM_HEADER = "==> {} <=="
+
+
 @dataclass
 class AnnotateReport:
     """What an annotate run did: one entry per article written or skipped."""
@@ -86,7 +90,9 @@ def annotate(
         except OSError as exc:
             raise KGraphError(f"cannot create the output folder: {exc.strerror or exc}",
                               file=str(target_dir)) from None
-    for name in iter_article_paths(paths, follow_symlinks=follow_symlinks):
+    files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))
+    several = len(files) > 1 and target_dir is None and not in_place
+    for name in files:
         try:
             data, source = read_bytes(name, max_bytes=max_bytes)
             result = annotate_text(data, source=source, force=force)
@@ -106,6 +112,8 @@ def annotate(
             _write_atomic(Path(target), text)
         else:
             target = "-"
+            if several:  # one after another, each under a header line as head(1) writes
+                write_stdout(f"{chr(10) if report.written else ''}{STREAM_HEADER.format(source)}\n")
             write_stdout(text)
         report.written.append((source, target, len(visits)))
     return report

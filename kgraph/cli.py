@@ -390,7 +390,9 @@ def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...], 
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--output", "-o", "output", default=None, metavar="DIR|-",
               help="Write the annotated articles into this folder (same file names), or - "
-                   "for standard output. Default: standard output for one file.")
+                   "for standard output (several articles one after another, each under a "
+                   "line '==> FILE <==', as head writes them). Default: standard output "
+                   "for one file.")
 @click.option("--in-place", is_flag=True, help="Overwrite each input file with its annotation.")
 @click.option("--force", is_flag=True,
               help="Also re-annotate articles that already have a visits key (their visits "
@@ -420,8 +422,8 @@ def annotate(paths: tuple[str, ...], output: str | None, in_place: bool, force: 
     if in_place and output is not None:
         raise click.UsageError("give either --in-place or -o, not both")
     to_stdout = output == "-" or (output is None and not in_place)
-    if to_stdout and len(files) != 1:
-        raise click.UsageError("several articles: give -o DIR or --in-place")
+    if to_stdout and len(files) != 1 and output is None:
+        raise click.UsageError("several articles: give -o DIR, -o - or --in-place")
     try:
         report = run_annotate(files, out_dir=None if to_stdout else output,
                               in_place=in_place, force=force,
