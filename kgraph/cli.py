@@ -471,6 +471,38 @@ def evaluate(gold: tuple[str, ...], verbose: bool) -> None:
     click.echo("\n".join(report.lines(verbose=verbose)))
 
 
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="A readable table or JSON.")
+@click.option("--full", is_flag=True, help="Do not fit the table to the terminal's width.")
+def topics(fmt: str, full: bool) -> None:
+    """List the topic scheme: each topic's name (kgt:...), its labels in Indonesian and
+    English, and its alternative labels (PAD, BUMD, perda ...). Any of them names the
+    topic in --topic and in an article's topics; another topic is kept as a new one.
+
+    \b
+    Example:
+        kgraph topics
+        kgraph topics --format json
+    """
+    from .namespace import TOPIC_NS
+    from .table import render as text_table
+    from .topics import default_scheme
+
+    listing = default_scheme().listing()
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    rows = [["kgt:" + str(r["iri"])[len(TOPIC_NS):], str(r["id"]), str(r["en"]),
+             "; ".join(r["alternative"])] for r in listing]  # type: ignore[arg-type]
+    width = None if full else _terminal_width("-")
+    lines = text_table(("topic", "Indonesian", "English", "alternative labels"), rows,
+                       width=width)
+    click.echo("\n".join(lines))
+
+
 cli.add_command(push_command)
 cli.add_command(pull_command)
 

@@ -189,3 +189,24 @@ def test_errors_have_one_prefix_and_the_summary_counts_extracted_visits(invoke, 
     assert "extracted" not in summary and "1 raw article without a visit" in summary
     stopped = invoke("ingest", "--store", str(tmp_path / "no" / "k.ttl"), str(raw))
     assert stopped.stderr.startswith("Error: ")
+
+
+def test_topics_lists_the_scheme_in_both_languages(invoke):
+    import json
+
+    import rdflib
+    from rdflib.namespace import SKOS
+
+    scheme = rdflib.Graph().parse(ROOT / "ontology" / "topics.ttl")
+    concepts = set(scheme.subjects(rdflib.RDF.type, SKOS.Concept))
+    listed = json.loads(invoke("topics", "--format", "json").stdout)
+    assert {rdflib.URIRef(t["iri"]) for t in listed} == concepts and len(listed) >= 37
+    for topic in listed:
+        iri = rdflib.URIRef(topic["iri"])
+        labels = {(l.language, str(l)) for l in scheme.objects(iri, SKOS.prefLabel)}
+        assert {("id", topic["id"]), ("en", topic["en"])} <= labels
+        assert set(topic["alternative"]) == {str(l) for l in scheme.objects(iri, SKOS.altLabel)}
+    table = invoke("topics")
+    assert table.exit_code == 0
+    pad = next(line for line in table.stdout.splitlines() if line.startswith("kgt:pendapatan"))
+    assert "pendapatan asli daerah" in pad and "PAD" in pad
