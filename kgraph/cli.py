@@ -328,7 +328,7 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
         kgraph viz --around "Kota Malang" --title "Who visits Malang"
     """
     from .network import build_network
-    from .viz import TIP_VISITS, render_html, write_html
+    from .viz import TIP_VISITS, open_in_browser, render_html, write_html
 
     try:
         net = build_network(store, max_edges=max_edges, tip_visits=TIP_VISITS,
@@ -344,8 +344,9 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
     except KGraphError as exc:
         raise _fail(exc) from None
     click.echo(report.summary())
-    if open_page:
-        click.launch(os.path.abspath(output))
+    if open_page and not open_in_browser(output):
+        raise click.ClickException(f"no web browser found to open the page; it is at "
+                                   f"{os.path.abspath(output)}")
 
 
 @cli.command()
