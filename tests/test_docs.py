@@ -52,3 +52,10 @@ def test_the_from_python_snippet_runs_as_a_plain_script(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("script started") == 1, out.stdout
     assert "ingested 15 articles" in out.stdout and '"head"' in out.stdout
+
+
+def test_examples_readme_describes_what_the_raw_articles_are_for():
+    text = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    raw = text.split("## Raw articles", 1)[1].split("\n## ", 1)[0]
+    assert "future" not in raw
+    assert "kgraph annotate examples/raw/" in raw and 'kg:method "extracted"' in raw
