@@ -170,8 +170,8 @@ def _terminal_width(output: str) -> int | None:
                    "region:35.73) is bound as that, <IRI> as an IRI, anything else as a "
                    "string.")
 @click.option("--format", "fmt", type=RegistryChoice(".query:FORMATS"),
-              help="Output format [default: table on a terminal, csv when piped; "
-                   "ttl for CONSTRUCT and DESCRIBE].")
+              help="Output format [default: from the -o FILE extension, else table on a "
+                   "terminal and csv when piped; ttl for CONSTRUCT and DESCRIBE].")
 @click.option("--full", is_flag=True,
               help="Keep every character of the table format: do not cut long cells nor "
                    "fit the table to the terminal's width.")

@@ -19,7 +19,8 @@ def wheel(tmp_path_factory):
     src = work / "src"
     # Build from a copy so that no build/ or egg-info folder lands in the checkout.
     shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
-        ".git", ".ci-venv", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
+        ".git", ".ci-venv", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache",
+        ".hypothesis"))
     out = work / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
