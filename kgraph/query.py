@@ -286,7 +286,7 @@ def _region(value: str, graph: ox.Store) -> Term:
         return ox.NamedNode(DATA_PREFIXES["region"] + candidates[0].code)
     if len(candidates) > 1:
         options = ", ".join(f"{r.name} ({r.code})" for r in candidates)
-        raise ParameterError(f"region {value!r} is ambiguous: {options}; give the name "
+        raise ParameterError(f"{value!r} is ambiguous: {options}; give the name "
                              "or the code of one")
     found = {s["region"] for s in graph.query(
         _REGION_BY_LABEL, prefixes=BOUND_PREFIXES,
