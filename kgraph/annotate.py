@@ -26,6 +26,10 @@ from .extract import ExtractedVisit, extract, headline
 from .store import atomic_write
 
 
+#: The line before each article when several go to standard output (as ``head`` does).
+STREAM_HEADER = "==> {} <=="
+
+
 @dataclass
 class AnnotateReport:
     """What an annotate run did: one entry per article written or skipped."""
@@ -78,12 +82,17 @@ def annotate(
     write_stdout = write_stdout or sys.stdout.write
     target_dir = Path(out_dir) if out_dir is not None else None
     if target_dir is not None:
+        if not target_dir.parent.is_dir():  # the folder is made, not a path to it
+            raise KGraphError(f"no folder {target_dir.parent} to hold the output folder",
+                              file=str(target_dir), hint="create it first, or check the path")
         try:
-            target_dir.mkdir(parents=True, exist_ok=True)
+            target_dir.mkdir(exist_ok=True)
         except OSError as exc:
             raise KGraphError(f"cannot create the output folder: {exc.strerror or exc}",
                               file=str(target_dir)) from None
-    for name in iter_article_paths(paths, follow_symlinks=follow_symlinks):
+    files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))
+    several = len(files) > 1 and target_dir is None and not in_place
+    for name in files:
         converted = is_converted(name)  # a web page: its article is written as .txt
         try:
             data, source = read_bytes(name, max_bytes=max_bytes)
@@ -110,6 +119,8 @@ def annotate(
             _write_atomic(Path(target), text)
         else:
             target = "-"
+            if several:  # one after another, each under a header line as head(1) writes
+                write_stdout(f"{chr(10) if report.written else ''}{STREAM_HEADER.format(source)}\n")
             write_stdout(text)
         report.written.append((source, target, len(visits)))
     return report

@@ -8,7 +8,7 @@ import click
 
 from . import __version__
 from .articles import DEFAULT_MAX_BYTES, iter_article_paths
-from .errors import KGraphError
+from .errors import KGraphError, UsageError
 from .fetch_cli import echo_fetch_outcomes, fetch_command, web_options
 from .options import (
     RegistryChoice, fetch_options, network_filter_options, output_option, store_options,
@@ -35,6 +35,10 @@ def cli() -> None:
 
 
 def _fail(exc: KGraphError) -> click.ClickException:
+    """The click error for ``exc``: bad usage (exit 2) for a :class:`UsageError`, a value
+    the user typed that names nothing or does not fit; else a failure (exit 1)."""
+    if isinstance(exc, UsageError):
+        return click.UsageError(str(exc))
     return click.ClickException(str(exc))
 
 
@@ -98,7 +102,7 @@ def ingest(paths: tuple[str, ...], store: str, max_size: int, follow_symlinks: b
     if report.fetch is not None:
         echo_fetch_outcomes(report.fetch, failures=False)  # they are in report.failed
     for failure in report.failed:
-        click.echo(f"error: {failure}", err=True)
+        click.echo(f"Error: {failure}", err=True)
     if report.fetch is not None:
         click.echo(report.fetch.summary())
     click.echo(report.summary())
@@ -156,6 +160,15 @@ def _emit(chunks, output: str) -> None:  # type: ignore[no-untyped-def]
         sys.exit(0)
 
 
+def _terminal_width(output: str) -> int | None:
+    """The width of the terminal standard output is, when that is where output goes."""
+    if output != "-" or not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 @cli.command()
 @click.argument("sparql", required=False)
 @click.option("--file", "-f", "query_file", type=click.Path(dir_okay=False, allow_dash=True),
@@ -164,11 +177,17 @@ def _emit(chunks, output: str) -> None:  # type: ignore[no-untyped-def]
 @click.option("--list-presets", is_flag=True, help="List the ready-made queries and exit.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind the variable ?NAME to VALUE before the query runs (repeatable); "
-                   "--param region=\"Kota Malang\" or region=35.73 for the region preset.")
+                   "--param region=\"Kota Malang\" or region=35.73 for the region preset. A "
+                   "value must fit the type its # param: line declares; an undeclared value "
+                   "that reads as a date, a number or a prefixed name (2025-10-14, 12, "
+                   "region:35.73) is bound as that, <IRI> as an IRI, anything else as a "
+                   "string.")
 @click.option("--format", "fmt", type=RegistryChoice(".query:FORMATS"),
-              help="Output format [default: table on a terminal, csv when piped; "
-                   "ttl for CONSTRUCT and DESCRIBE].")
-@click.option("--full", is_flag=True, help="Do not cut long cells in the table format.")
+              help="Output format [default: from the -o FILE extension, else table on a "
+                   "terminal and csv when piped; ttl for CONSTRUCT and DESCRIBE].")
+@click.option("--full", is_flag=True,
+              help="Keep every character of the table format: do not cut long cells nor "
+                   "fit the table to the terminal's width.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
               metavar="SECONDS", help="Stop a query that runs longer (0: no limit).")
 @click.option("--allow-service", is_flag=True,
@@ -196,7 +215,7 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
         kgraph query 'SELECT ?visit ?date WHERE { ?visit a kg:Visit ; kg:date ?date }'
         kgraph query -f my-question.rq --format json -o answer.json
     """
-    from .query import ParameterError, presets, render, run_preset
+    from .query import file_format, presets, render, run_preset
     from .query import query as run_query
 
     if list_presets:
@@ -224,15 +243,19 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
             reason = getattr(exc, "strerror", None) or exc
             raise click.ClickException(f"{source}: cannot read the query: {reason}") from None
     try:
+        if fmt is None:
+            file_format(output)  # an extension no format has is refused before the query runs
         if preset is not None:
             result = run_preset(preset, store=store, params=bound, timeout=timeout)
         else:
             result = run_query(text or "", store=store, params=bound,
                                allow_service=allow_service, timeout=timeout)
-        tty = output == "-" and sys.stdout.isatty()
-        data = render(result, fmt, tty=tty, full=full)
-    except ParameterError as exc:
-        raise click.UsageError(str(exc)) from None
+        width = _terminal_width(output)
+        data = render(result, fmt or file_format(output, result.kind), tty=width is not None,
+                      full=full, width=width)
+        if preset == "region" and not result.rows:
+            click.echo(f"note: {bound.get('region', '').strip()} has no visits in the store",
+                       err=True)
     except KGraphError as exc:
         raise _fail(exc) from None
     _emit([data], output)
@@ -277,6 +300,12 @@ def _network_filters(topics, since, until, region_types, min_visits, around) -> 
             "min_visits": min_visits, "around": around}
 
 
+def _notes(net) -> None:  # type: ignore[no-untyped-def]
+    """Print the network's notes (an empty result, and why) on standard error."""
+    for note in net.graph.get("notes", []):
+        click.echo(f"note: {note}", err=True)
+
+
 @cli.command()
 @network_filter_options
 @click.option("--layout", type=click.Choice(["force", "geo"]), default="force", show_default=True,
@@ -312,7 +341,7 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
         kgraph viz --around "Kota Malang" --title "Who visits Malang"
     """
     from .network import build_network
-    from .viz import TIP_VISITS, render_html, write_html
+    from .viz import TIP_VISITS, open_in_browser, render_html, write_html
 
     try:
         net = build_network(store, max_edges=max_edges, tip_visits=TIP_VISITS,
@@ -320,6 +349,7 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
                                                min_visits, around))
         options = {"title": title, "color_by": color_by, "layout": layout,
                    "max_edges": max_edges}
+        _notes(net)
         if output == "-":
             _emit([render_html(net, **options).encode("utf-8")], output)
             return
@@ -327,8 +357,9 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
     except KGraphError as exc:
         raise _fail(exc) from None
     click.echo(report.summary())
-    if open_page:
-        click.launch(os.path.abspath(output))
+    if open_page and not open_in_browser(output):
+        raise click.ClickException(f"no web browser found to open the page; it is at "
+                                   f"{os.path.abspath(output)}")
 
 
 @cli.command()
@@ -337,9 +368,12 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
               show_default=True, help="A readable table or JSON.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="Entries in each ranked list.")
+@click.option("--full", is_flag=True,
+              help="Do not fit the table to the terminal's width (long names are kept).")
 @store_options
 def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  # type: ignore[no-untyped-def]
-          min_visits: int, around: str | None, fmt: str, top: int, store: str) -> None:
+          min_visits: int, around: str | None, fmt: str, top: int, full: bool,
+          store: str) -> None:
     """Figures of the visit network: regions, visits, pairs, agreements, the most
     visited hosts and most active visitors, reciprocated pairs, top topics and
     communities of regions that visit each other (networkx greedy modularity).
@@ -361,14 +395,18 @@ def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...], 
                                                min_visits, around))
     except KGraphError as exc:
         raise _fail(exc) from None
-    click.echo(format_stats(network_stats(net, top=top), fmt))
+    _notes(net)
+    width = None if full else _terminal_width("-")
+    click.echo(format_stats(network_stats(net, top=top), fmt, width=width))
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--output", "-o", "output", default=None, metavar="DIR|-",
               help="Write the annotated articles into this folder (same file names), or - "
-                   "for standard output. Default: standard output for one file.")
+                   "for standard output (several articles one after another, each under a "
+                   "line '==> FILE <==', as head writes them). Default: standard output "
+                   "for one file.")
 @click.option("--in-place", is_flag=True, help="Overwrite each input file with its annotation.")
 @click.option("--force", is_flag=True,
               help="Also re-annotate articles that already have a visits key (their visits "
@@ -398,8 +436,8 @@ def annotate(paths: tuple[str, ...], output: str | None, in_place: bool, force: 
     if in_place and output is not None:
         raise click.UsageError("give either --in-place or -o, not both")
     to_stdout = output == "-" or (output is None and not in_place)
-    if to_stdout and len(files) != 1:
-        raise click.UsageError("several articles: give -o DIR or --in-place")
+    if to_stdout and len(files) != 1 and output is None:
+        raise click.UsageError("several articles: give -o DIR, -o - or --in-place")
     try:
         report = run_annotate(files, out_dir=None if to_stdout else output,
                               in_place=in_place, force=force,
@@ -410,7 +448,7 @@ def annotate(paths: tuple[str, ...], output: str | None, in_place: bool, force: 
         click.echo(f"note: {name}: already annotated, skipped (--force re-annotates)",
                    err=True)
     for failure in report.failed:
-        click.echo(f"error: {failure}", err=True)
+        click.echo(f"Error: {failure}", err=True)
     if not to_stdout:
         visits = sum(n for _, _, n in report.written)
         click.echo(f"annotated {len(report.written)} article(s), {visits} visit(s) → "
@@ -450,6 +488,38 @@ def evaluate(gold: tuple[str, ...], texts: str | None, verbose: bool) -> None:
     for name in report.skipped:
         click.echo(f"note: {name}: raw article (no visits key), skipped", err=True)
     click.echo("\n".join(report.lines(verbose=verbose)))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="A readable table or JSON.")
+@click.option("--full", is_flag=True, help="Do not fit the table to the terminal's width.")
+def topics(fmt: str, full: bool) -> None:
+    """List the topic scheme: each topic's name (kgt:...), its labels in Indonesian and
+    English, and its alternative labels (PAD, BUMD, perda ...). Any of them names the
+    topic in --topic and in an article's topics; another topic is kept as a new one.
+
+    \b
+    Example:
+        kgraph topics
+        kgraph topics --format json
+    """
+    from .namespace import TOPIC_NS
+    from .table import render as text_table
+    from .topics import default_scheme
+
+    listing = default_scheme().listing()
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    rows = [["kgt:" + str(r["iri"])[len(TOPIC_NS):], str(r["id"]), str(r["en"]),
+             "; ".join(r["alternative"])] for r in listing]  # type: ignore[arg-type]
+    width = None if full else _terminal_width("-")
+    lines = text_table(("topic", "Indonesian", "English", "alternative labels"), rows,
+                       width=width)
+    click.echo("\n".join(lines))
 
 
 cli.add_command(fetch_command)

@@ -1,7 +1,8 @@
 """Errors raised by kgraph's library functions.
 
 Every error a user can cause is a :class:`KGraphError`; the CLI prints it as one line
-(``file: field: message``) and exits 1, never with a traceback.
+(``file: field: message``) and exits 1, never with a traceback; for a :class:`UsageError`
+(a value typed on the command line that names nothing or does not fit) it exits 2.
 """
 from __future__ import annotations
 
@@ -40,3 +41,9 @@ class ArticleError(KGraphError):
 
 class StoreError(KGraphError):
     """The store cannot be read, locked or written."""
+
+
+class UsageError(KGraphError):
+    """A value the user gave that names nothing or does not fit: an unknown preset,
+    topic, format or file extension, a region name that matches no region or several,
+    a parameter value of the wrong type. (The CLI exits 2 on it, as for bad usage.)"""

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .errors import KGraphError
+from .errors import KGraphError, UsageError
 from .namespace import DATA_PREFIXES, PREFIXES
 from .store import DEFAULT_STORE, atomic_write, open_graph, sorted_nt_lines, writer
 
@@ -23,6 +23,10 @@ _PREFIXES = {**PREFIXES, **DATA_PREFIXES}
 
 class ExportError(KGraphError):
     """The export cannot be made or written."""
+
+
+class ExportFormatError(ExportError, UsageError):
+    """An unknown format, or a file extension that names none (bad usage)."""
 
 
 def _turtle(graph: ox.Store) -> Iterator[bytes]:
@@ -39,7 +43,8 @@ def _ntriples(graph: ox.Store) -> Iterator[bytes]:
 
 def _rdf(fmt: ox.RdfFormat) -> Callable[[ox.Store], Iterable[bytes]]:
     def export(graph: ox.Store) -> Iterable[bytes]:
-        return [graph.dump(format=fmt, from_graph=_DG, prefixes=_PREFIXES)]
+        data = graph.dump(format=fmt, from_graph=_DG, prefixes=_PREFIXES)
+        return [data if data.endswith(b"\n") else data + b"\n"]
     return export
 
 
@@ -117,14 +122,20 @@ EXPORTERS: dict[str, tuple[Callable[[ox.Store], Iterable[bytes]], tuple[str, ...
 
 
 def guess_format(output: str | os.PathLike[str] | None) -> str:
-    """The export format an output file name implies; ``ttl`` when it implies none."""
+    """The export format an output file name implies: ``ttl`` for standard output or a
+    name without extension. Raises :class:`ExportFormatError` for an extension that no
+    format has (``x.tsv``, ``x.txt``): give the format instead."""
     if output is None or os.fspath(output) == "-":
         return "ttl"
     suffix = Path(output).suffix.lower()
+    if not suffix:
+        return "ttl"
     for name, (_, suffixes, _) in EXPORTERS.items():
         if suffix in suffixes:
             return name
-    return "ttl"
+    known = " ".join(e for _, suffixes, _ in EXPORTERS.values() for e in suffixes)
+    raise ExportFormatError(f"{os.fspath(output)}: cannot tell the export format from the "
+                            f"extension {suffix}", hint=f"use one of {known}, or give --format")
 
 
 def export_chunks(fmt: str, *, store: str | os.PathLike[str] = DEFAULT_STORE) -> Iterable[bytes]:
@@ -136,7 +147,7 @@ def export_chunks(fmt: str, *, store: str | os.PathLike[str] = DEFAULT_STORE) ->
     try:
         exporter = EXPORTERS[fmt][0]
     except KeyError:
-        raise ExportError(f"unknown export format {fmt!r}; formats: "
+        raise ExportFormatError(f"unknown export format {fmt!r}; formats: "
                           f"{', '.join(EXPORTERS)}") from None
     return exporter(open_graph(store))
 

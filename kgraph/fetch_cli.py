@@ -38,7 +38,7 @@ def echo_fetch_outcomes(report, *, failures: bool = True) -> None:  # type: igno
     for outcome in report.having("skipped"):
         click.echo(f"skipped: {outcome.source}: {outcome.reason}", err=True)
     for outcome in report.having("failed") if failures else ():
-        click.echo(f"error: {outcome.source}: {outcome.reason}", err=True)
+        click.echo(f"Error: {outcome.source}: {outcome.reason}", err=True)
 
 
 @click.command("fetch")

@@ -10,7 +10,7 @@ from .articles import DEFAULT_MAX_BYTES, Article, iter_article_paths, read_artic
 from .errors import ArticleError
 from .gazetteer import Gazetteer
 from .mapping import Mapper
-from .store import DEFAULT_STORE, TurtleStore, remote_endpoint
+from .store import DEFAULT_STORE, TurtleStore, remote_endpoint, require_folder
 from .topics import default_scheme
 
 if TYPE_CHECKING:
@@ -37,6 +37,10 @@ class IngestReport:
     failed: list[str] = field(default_factory=list)
     extracted: list[str] = field(default_factory=list)
     """Raw articles whose visits the extractor found (``kg:method "extracted"``)."""
+    extracted_visits: int = 0
+    """Of :attr:`visits`, those the extractor found in raw articles."""
+    raw_without_visits: int = 0
+    """Raw articles in which the extractor found no visit."""
     warnings: list[str] = field(default_factory=list)
     fetch: "FetchReport | None" = None
     """What fetching the URLs among the paths did (``None``: no URL was given)."""
@@ -55,14 +59,16 @@ class IngestReport:
         return not self.failed
 
     def summary(self) -> str:
+        extracted = f" ({self.extracted_visits} extracted)" if self.extracted_visits else ""
         parts = [
             f"{self.articles} article{'s' if self.articles != 1 else ''}",
-            f"{self.visits} visit{'s' if self.visits != 1 else ''}",
+            f"{self.visits} visit{'s' if self.visits != 1 else ''}{extracted}",
             f"{self.triples_after} triples ({self.new_triples:+d})",
             f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}",
         ]
-        if self.extracted:
-            parts.append(f"{len(self.extracted)} extracted")
+        if self.raw_without_visits:
+            n = self.raw_without_visits
+            parts.append(f"{n} raw article{'s' if n != 1 else ''} without a visit")
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
         state = "" if self.written else " (unchanged)"
@@ -91,6 +97,8 @@ def ingest(
     read, locked or written (then nothing is written).
     """
     endpoint = remote_endpoint(store)
+    if endpoint is None:
+        require_folder(store)
     report = IngestReport(store=endpoint if endpoint is not None else Path(store))
     paths = _fetch_urls(list(paths), store, report, web_options)
     mapper = Mapper(Gazetteer.default(), default_scheme())
@@ -104,7 +112,8 @@ def ingest(
                 on_file(name)
             try:
                 article = read_article(name, max_bytes=max_bytes)
-                if article.is_raw:
+                raw = article.is_raw
+                if raw:
                     _extract_into(article)
                     report.extracted.append(article.source)
                 graph = mapper.map_article(article)
@@ -123,6 +132,9 @@ def ingest(
                 batch.clear()
             report.articles += 1
             report.visits += len(graph.visits)
+            if raw:
+                report.extracted_visits += len(graph.visits)
+                report.raw_without_visits += not graph.visits
             report.warnings.extend(graph.warnings)
         editor.replace_articles(batch)
     report.triples_after = len(editor)  # after the edit: derived triples included

@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .errors import KGraphError
-from .namespace import PREFIXES
+from .errors import KGraphError, UsageError
+from .namespace import DATA_PREFIXES, PREFIXES
 from .views import (AGREEMENT, TOPIC, VisitTable, blocks, date_value, select_tsv, term_value,
                     tsv_rows)
 
@@ -254,8 +254,8 @@ def _topic_iris(graph: Any, wanted: tuple[str, ...], labels: dict[str, str]) -> 
         if text in labels or text in scheme.topics:
             found.add(text)
         if not found:
-            raise KGraphError(f"unknown topic {text!r}: not in the store nor in the topic scheme",
-                              hint="see ontology/topics.ttl for the topics")
+            raise UsageError(f"unknown topic {text!r}: not in the store nor in the topic scheme",
+                             hint="kgraph topics lists the topics and their labels")
         iris |= found
     return sorted(iris)
 
@@ -341,9 +341,14 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
 
     if flt.min_visits > 1:
         pairs = {k: vs for k, vs in pairs.items() if len(vs) >= flt.min_visits}
+    notes = []
     if flt.around:
         center = find_region(None, flt.around, regions=regions)
         pairs = {k: vs for k, vs in pairs.items() if center in k}
+        if not pairs:
+            name = regions.get(center, {}).get("label") or _gazetteer_name(center)
+            kept = " that the other filters keep" if flt.describe()[:-1] else ""
+            notes.append(f"{name} has no visits{kept} in the store")
 
     # Counts of the whole (filtered) network, before keeping the top pairs.
     made: Counter[str] = Counter()
@@ -384,7 +389,7 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
                   for v in sorted(vs, key=_recency, reverse=True)[:tip_visits]}
         _add_details(graph, latest, labels, later, every=False)
 
-    net = nx.DiGraph(filters=flt.describe(), **totals)
+    net = nx.DiGraph(filters=flt.describe(), notes=notes, **totals)
     for (a, b), vs in edges.items():
         if not vs:
             continue
@@ -608,8 +613,9 @@ def find_region(net: "nx.DiGraph | None", text: str, *,
                 regions: dict[str, dict[str, Any]] | None = None) -> str:
     """The region IRI that ``text`` names among ``regions`` (default: the nodes of
     ``net``): a code ("35.73"), an official name ("Kota Malang"), the label of an
-    unresolved region, or a mention the gazetteer resolves ("Pemkot Malang"). Raises
-    :class:`KGraphError` when none or several regions match."""
+    unresolved region, or a mention the gazetteer resolves ("Pemkot Malang"); a region
+    of the gazetteer that is not among them is still its IRI (it has no visits). Raises
+    :class:`~kgraph.errors.UsageError` when no region or several match."""
     from .gazetteer import Gazetteer, normalize
 
     pool = regions if regions is not None else dict(net.nodes(data=True)) if net is not None else {}
@@ -621,16 +627,26 @@ def find_region(net: "nx.DiGraph | None", text: str, *,
     by_label = [iri for iri, data in sorted(pool.items()) if normalize(data["label"]) == key]
     if len(by_label) == 1:
         return by_label[0]
+    if wanted in Gazetteer.default():  # the code of a region without visits
+        return DATA_PREFIXES["region"] + wanted
     mention = Gazetteer.default().resolve_government(wanted)
     codes = {data.get("code"): iri for iri, data in pool.items() if data.get("code")}
     if mention.region is not None:
         if mention.region.code in codes:
             return codes[mention.region.code]
-        raise KGraphError(f"{mention.region.name} ({mention.region.code}) has no visits in the store",
-                          field="around")
+        return DATA_PREFIXES["region"] + mention.region.code  # a real region, no visits
     if mention.candidates:
         options = " or ".join(f"{c.name} ({c.code})" for c in mention.candidates)
-        raise KGraphError(f"{wanted!r} is ambiguous: {options}", field="around",
-                          hint="give the code or the official name")
-    raise KGraphError(f"no region {wanted!r} in the store", field="around",
-                      hint="give a code such as 35.73 or an official name such as 'Kota Malang'")
+        raise UsageError(f"{wanted!r} is ambiguous: {options}", field="around",
+                         hint="give the code or the official name")
+    raise UsageError(f"no region {wanted!r} in the store", field="around",
+                     hint="give a code such as 35.73 or an official name such as 'Kota Malang'")
+
+
+def _gazetteer_name(iri: str) -> str:
+    """The official name and code of a region IRI of the gazetteer ("Kota Medan (12.71)")."""
+    from .gazetteer import Gazetteer
+
+    code = iri.rpartition("/")[2]
+    region = Gazetteer.default().by_code(code)
+    return f"{region.name} ({code})" if region is not None else iri

@@ -115,7 +115,8 @@ def network_filter_options(command):  # type: ignore[no-untyped-def]
     options = [
         click.option("--topic", "topics", multiple=True, metavar="TOPIC",
                      help="Keep visits about this topic (a label, an alternative label such "
-                          "as PAD, or the topic's IRI); repeat for any of several."),
+                          "as PAD, or the topic's IRI; kgraph topics lists them); repeat for "
+                          "any of several."),
         click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
                      help="Keep visits on or after this date (undated visits are dropped)."),
         click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",

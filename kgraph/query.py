@@ -10,9 +10,10 @@ The prefixes of :data:`BOUND_PREFIXES` (``kg rdf rdfs xsd owl skos schema prov s
 query's own ``PREFIX`` wins. Ready-made queries live in ``kgraph/queries/*.rq``
 (:func:`presets`). Results render through the :data:`FORMATS` registry.
 
-With a ``timeout`` the query runs in a child process (forked where the platform allows,
-so it starts in milliseconds) that is killed when the time is up: pyoxigraph cannot
-cancel a running query, and a killed process frees its memory and CPU at once.
+With a ``timeout`` the query runs in a child process (forked where that is safe, so it
+starts in milliseconds; else a fresh interpreter, which never imports the caller's
+``__main__``) that is killed when the time is up: pyoxigraph cannot cancel a running
+query, and a killed process frees its memory and CPU at once.
 """
 from __future__ import annotations
 
@@ -27,10 +28,15 @@ from typing import TYPE_CHECKING, Callable, Mapping, Union
 
 import pyoxigraph as ox
 
-from .errors import KGraphError
+from .errors import KGraphError, UsageError
 from .namespace import DATA_PREFIXES, PREFIXES
 from .index import Index
+from .sparql_text import (
+    UPDATE_WORDS, SparqlTextError, blank_opaque, calls_service, declared_prefixes,
+    line_column, misspelt_keyword, prefixed_names, query_form, star_order, tokens,
+)
 from .store import DEFAULT_STORE, open_graph, remote_endpoint
+from .table import render as text_table
 from .turtle import TurtleWriter
 
 if TYPE_CHECKING:
@@ -57,108 +63,84 @@ class QueryTimeout(QueryError):
     """The query ran longer than its timeout and was stopped."""
 
 
-class ParameterError(QueryError):
+class ParameterError(QueryError, UsageError):
     """Bad use of parameters or formats: an unknown preset, parameter or format, a value
     that does not fit its type, an ambiguous region. (The CLI exits 2 on it.)"""
 
 
 # ---------------------------------------------------------------------------- the text
 
-# String literals, IRIs and comments: the parts of a query where keywords are not keywords.
-_OPAQUE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n]*",
-    re.S,
-)
-_PROLOGUE = re.compile(r"\s*(?:BASE\b\s*|PREFIX\s+[^\s:]*:\s*)", re.I)
-_WORD = re.compile(r"\s*([A-Za-z]+)")
-_UPDATE_WORDS = frozenset(
-    "INSERT DELETE LOAD CLEAR CREATE DROP COPY MOVE ADD WITH".split())
-# SERVICE as a keyword: not part of a prefixed name (ex:SERVICE), a variable or a word.
-_SERVICE = re.compile(r"(?<![\w:?$\-])SERVICE(?![\w:\-])", re.I)
-_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.\-]*)?:\s*<([^<>\"{}|^`\\\x00-\x20]*)>",
-                          re.I)
-
-
-def blank_opaque(text: str) -> str:
-    """``text`` with string literals, IRIs and comments replaced by spaces (line breaks
-    kept), so that what remains can be searched for keywords at the same positions."""
-    return _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
-
-
-def query_form(text: str) -> str:
-    """The first keyword after the prologue, upper-cased ("SELECT", "INSERT", ...)."""
-    blanked = blank_opaque(text)
-    pos = 0
-    while True:
-        m = _PROLOGUE.match(blanked, pos)
-        if not m or m.end() == pos:
-            break
-        pos = m.end()
-    m = _WORD.match(blanked, pos)
-    return m.group(1).upper() if m else ""
-
-
-def check_safe(text: str, *, allow_service: bool = False) -> None:
-    """Refuse SPARQL UPDATE, and SERVICE unless ``allow_service``; raises :class:`QueryError`."""
-    if query_form(text) in _UPDATE_WORDS:
-        raise QueryError("SPARQL UPDATE is not allowed: kgraph query is read-only")
-    if not allow_service and _SERVICE.search(blank_opaque(text)):
-        raise QueryError(
-            "SERVICE is not allowed: it would send the query to another endpoint over "
-            "the network", hint="use --allow-service to permit it")
-
-
-def declared_prefixes(text: str) -> dict[str, str]:
-    """The PREFIX declarations of a query (name → namespace)."""
-    blanked = blank_opaque(text)
-    return {m.group(1) or "": m.group(2) for m in _PREFIX_DECL.finditer(text)
-            if blanked[m.start():m.start() + 6].upper() == "PREFIX"}
-
-
-# A prefixed name (ex:local, :local) outside strings and IRIs; not _:blank, ?var or a:b:c.
-_PREFIXED = re.compile(r"(?<![\w?$:\-.])([A-Za-z][\w.\-]*)?:(?=[\w%\\]|[\s;,.)\]}]|$)")
-
-
-def _undeclared_prefix(text: str) -> tuple[str, int] | None:
-    """The first prefix a query uses without declaring it (nor being bound), and where."""
-    blanked = blank_opaque(text)
-    known = {**BOUND_PREFIXES, **declared_prefixes(text)}
-    for m in _PREFIXED.finditer(blanked):
-        prefix = m.group(1) or ""
-        before = blanked[:m.start()].rstrip()
-        if prefix not in known and not before.upper().endswith("PREFIX"):
-            return prefix, m.start()
-    return None
-
-
 _POSITION = re.compile(r"^error at (\d+):(\d+): ", re.S)
 
 
-def _syntax_error(text: str, exc: SyntaxError) -> QuerySyntaxError:
-    message = " ".join(str(exc).split())
-    m = _POSITION.match(message)
-    if not m:
-        return QuerySyntaxError(f"syntax error: {message}")
-    line, column = int(m.group(1)), int(m.group(2))
-    reason = message[m.end():]
+def check_safe(text: str, *, allow_service: bool = False) -> None:
+    """Refuse SPARQL UPDATE, and SERVICE unless ``allow_service``, as the query's tokens
+    say (:mod:`kgraph.sparql_text`); raises :class:`QueryError`, or
+    :class:`QuerySyntaxError` for a text that cannot be a query (an unclosed string)."""
+    try:
+        if query_form(text) in UPDATE_WORDS:
+            raise QueryError("SPARQL UPDATE is not allowed: kgraph query is read-only")
+        if not allow_service and calls_service(text):
+            raise QueryError(
+                "SERVICE is not allowed: it would send the query to another endpoint over "
+                "the network", hint="use --allow-service to permit it")
+    except SparqlTextError as exc:
+        raise _located(text, exc.offset, exc.message) from None
+
+
+def _located(text: str, offset: int, reason: str) -> QuerySyntaxError:
+    line, column = line_column(text, offset)
+    return _at(text, line, column, reason)
+
+
+def _at(text: str, line: int, column: int, reason: str) -> QuerySyntaxError:
     lines = text.splitlines() or [""]
-    undeclared = _undeclared_prefix(text)
-    if undeclared is not None:
-        prefix, offset = undeclared
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        reason = f"undeclared prefix {prefix}: (declare it with PREFIX {prefix}: <...>)"
     source = lines[min(line, len(lines)) - 1]
     if len(reason) > 160:
         reason = reason[:159] + "…"
     caret = " " * (min(column, len(source) + 1) - 1) + "^"
     return QuerySyntaxError(
         f"syntax error at line {line}, column {column}: {reason}\n  {source}\n  {caret}")
+
+
+def _undeclared_prefix(text: str) -> tuple[str, int] | None:
+    """The first prefix a query uses without declaring it (nor being bound), and where."""
+    known = {**BOUND_PREFIXES, **declared_prefixes(text)}
+    for tok in prefixed_names(text):
+        prefix = tok.text.partition(":")[0]
+        if prefix not in known:
+            return prefix, tok.start
+    return None
+
+
+def _syntax_error(text: str, exc: SyntaxError) -> QuerySyntaxError:
+    """The parser's error in words: an empty query, a misspelt keyword, an undeclared
+    prefix, else the parser's own message, at its line and column."""
+    message = " ".join(str(exc).split())
+    try:
+        toks = list(tokens(text))
+    except SparqlTextError as unclosed:
+        return _located(text, unclosed.offset, unclosed.message)
+    if not toks:
+        return QuerySyntaxError("syntax error: empty query (give a SELECT, ASK, CONSTRUCT "
+                                "or DESCRIBE query)")
+    m = _POSITION.match(message)
+    if not m:
+        return QuerySyntaxError(f"syntax error: {message}")
+    line, column = int(m.group(1)), int(m.group(2))
+    undeclared = _undeclared_prefix(text)
+    if undeclared is not None:
+        prefix, offset = undeclared
+        return _located(text, offset, f"undeclared prefix {prefix}: (declare it with "
+                                      f"PREFIX {prefix}: <...>)")
+    lines = text.splitlines() or [""]
+    error_at = sum(len(x) + 1 for x in lines[:line - 1]) + column - 1
+    unknown = misspelt_keyword(text, error_at)
+    if unknown is not None:
+        word, offset, close = unknown
+        meant = f" (did you mean {close}?)" if close else ""
+        return _located(text, offset, f"unknown keyword {word}{meant}")
+    return _at(text, line, column, message[m.end():])
 
 
 # ---------------------------------------------------------------------------- presets
@@ -231,10 +213,39 @@ def preset(name: str) -> Preset:
 # ---------------------------------------------------------------------------- parameters
 
 
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.\d*|\.?\d+)")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_date(value: str) -> bool:
+    import datetime as dt
+
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+#: What a value of each literal type must look like, and how the error says it.
+_LEXICAL: dict[str, tuple[Callable[[str], bool], str]] = {
+    "integer": (lambda v: bool(_INTEGER.fullmatch(v)), "an integer such as 12"),
+    "decimal": (lambda v: bool(_DECIMAL.fullmatch(v)), "a decimal number such as 0.75"),
+    "date": (_is_date, "a date written YYYY-MM-DD, such as 2025-10-14"),
+}
+
+
 def _literal(datatype: str | None) -> Callable[[str, ox.Store], Term]:
     def convert(value: str, graph: ox.Store) -> Term:
         if datatype is None:
             return ox.Literal(value)
+        value = value.strip()
+        fits, expected = _LEXICAL[datatype]
+        if not fits(value):
+            raise ParameterError(f"{value!r} is not {expected}")
         return ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + datatype))
     return convert
 
@@ -275,7 +286,7 @@ def _region(value: str, graph: ox.Store) -> Term:
         return ox.NamedNode(DATA_PREFIXES["region"] + candidates[0].code)
     if len(candidates) > 1:
         options = ", ".join(f"{r.name} ({r.code})" for r in candidates)
-        raise ParameterError(f"region {value!r} is ambiguous: {options}; give the name "
+        raise ParameterError(f"{value!r} is ambiguous: {options}; give the name "
                              "or the code of one")
     found = {s["region"] for s in graph.query(
         _REGION_BY_LABEL, prefixes=BOUND_PREFIXES,
@@ -296,15 +307,27 @@ PARAM_TYPES: dict[str, Callable[[str, ox.Store], Term]] = {
 }
 
 
-def _untyped(value: str, graph: ox.Store) -> Term:
-    """A value for a parameter the query does not declare: ``<iri>`` or a string."""
+def _untyped(value: str, graph: ox.Store, prefixes: Mapping[str, str] | None = None) -> Term:
+    """A value for a parameter the query does not declare: an IRI when written ``<...>``
+    or as a prefixed name whose prefix is bound (``region:35.73``), an ``xsd:date`` when
+    it reads as one (``2025-10-14``), an ``xsd:integer`` or ``xsd:decimal`` when it reads
+    as a number, else a plain string."""
     if value.startswith("<") and value.endswith(">"):
         return _iri(value, graph)
+    prefix, colon, local = value.partition(":")
+    known = {**BOUND_PREFIXES, **(prefixes or {})}
+    if colon and prefix in known and local and not local.startswith("//") \
+            and not any(c.isspace() for c in local):
+        return _iri(known[prefix] + local, graph)
+    for datatype in ("date", "integer", "decimal"):
+        if _LEXICAL[datatype][0](value):
+            return ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + datatype))
     return ox.Literal(value)
 
 
 def _substitutions(graph: ox.Store, params: Mapping[str, object],
-                   declared: tuple[Param, ...], strict: bool) -> dict[ox.Variable, Term]:
+                   declared: tuple[Param, ...], strict: bool,
+                   prefixes: Mapping[str, str] | None = None) -> dict[ox.Variable, Term]:
     types = {p.name: p.type for p in declared}
     for p in declared:
         if p.name not in params:
@@ -319,9 +342,14 @@ def _substitutions(graph: ox.Store, params: Mapping[str, object],
             raise ParameterError(f"unknown parameter {name!r} (this query takes: {known})")
         if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)):
             term: Term = value
+        elif name in types:
+            try:
+                term = PARAM_TYPES[types[name]](str(value), graph)
+            except ParameterError as exc:
+                raise ParameterError(f"parameter {name} ({types[name]}): {exc.message}",
+                                     hint=exc.hint) from None
         else:
-            term = PARAM_TYPES[types[name]](str(value), graph) if name in types \
-                else _untyped(str(value), graph)
+            term = _untyped(str(value), graph, prefixes)
         bound[ox.Variable(name)] = term
     return bound
 
@@ -377,13 +405,15 @@ def _execute(store: str, text: str, params: Mapping[str, object],
              declared: tuple[Param, ...], strict: bool) -> tuple[str, bytes]:
     """Run the query (in the calling process); returns (kind, data)."""
     graph = open_graph(store)
-    substitutions = _substitutions(graph, params, declared, strict)
+    substitutions = _substitutions(graph, params, declared, strict, declared_prefixes(text))
     try:
         result = graph.query(text, prefixes=BOUND_PREFIXES, substitutions=substitutions or None)
         if isinstance(result, ox.QueryBoolean):
             return "ask", result.serialize(format=ox.QueryResultsFormat.JSON)
         if isinstance(result, ox.QuerySolutions):
-            return "select", result.serialize(format=ox.QueryResultsFormat.JSON)
+            data = result.serialize(format=ox.QueryResultsFormat.JSON)
+            order = star_order(text)
+            return "select", _in_order(data, order) if order else data
         return "graph", ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
     except SyntaxError as exc:
         raise _syntax_error(text, exc) from None
@@ -396,6 +426,18 @@ def _execute(store: str, text: str, params: Mapping[str, object],
         raise QueryError(f"the query failed: {exc}") from None
     except (OSError, ValueError) as exc:
         raise QueryError(f"the query failed: {exc}") from None
+
+
+def _in_order(data: bytes, order: list[str]) -> bytes:
+    """JSON results whose columns follow ``order`` (``SELECT *``: the order in which the
+    query names its variables; pyoxigraph sorts them by name)."""
+    import json
+
+    results = json.loads(data)
+    rank = {name: i for i, name in enumerate(order)}
+    names = results["head"]["vars"]
+    results["head"]["vars"] = sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
+    return json.dumps(results, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _child(conn, args: tuple) -> None:  # type: ignore[no-untyped-def]
@@ -421,28 +463,46 @@ def _os_threads() -> int:
     return 2
 
 
-def _context():  # type: ignore[no-untyped-def]
-    """fork when it is safe, because it starts in milliseconds: only in a process with
-    one thread (a fork copies locks that other threads may hold, such as those of an
-    open RocksDB store), and not on macOS, whose frameworks are not fork-safe. Else
-    forkserver (a clean server process, started once) or spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and sys.platform != "darwin" and _os_threads() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+def _fork_is_safe() -> bool:
+    """fork starts a child in milliseconds, but is safe only in a process with one thread
+    (a fork copies locks that other threads may hold, such as those of an open RocksDB
+    store), and not on macOS, whose frameworks are not fork-safe."""
+    return ("fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+            and _os_threads() == 1)
 
 
 def _in_child(args: tuple, timeout: float) -> tuple[str, bytes]:
-    ctx = _context()
+    """Run :func:`_execute` in a child process killed after ``timeout`` seconds: a fork
+    where that is safe, else a fresh interpreter (never multiprocessing's spawn or
+    forkserver, which import the caller's ``__main__`` again: a plain script calling
+    :func:`query` would run once more in the child)."""
+    if _fork_is_safe():
+        message = _in_fork(args, timeout)
+    else:
+        message = _in_interpreter(args, timeout)
+    if message[0] == "ok":
+        return message[1], message[2]
+    if message[0] == "error":
+        cls, text, file, field_, hint = message[1:]
+        raise cls(text, file=file, field=field_, hint=hint)
+    raise QueryError(f"the query failed: {message[1]}")
+
+
+def _timed_out(timeout: float) -> QueryTimeout:
+    return QueryTimeout(f"query timed out after {timeout:g} s",
+                        hint="simplify the query or raise --timeout")
+
+
+def _in_fork(args: tuple, timeout: float) -> tuple:
+    ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(sender, args), daemon=True)
     process.start()
     sender.close()
     try:
         if not receiver.poll(timeout):
-            raise QueryTimeout(f"query timed out after {timeout:g} s",
-                               hint="simplify the query or raise --timeout")
-        message = receiver.recv()
+            raise _timed_out(timeout)
+        return receiver.recv()
     except EOFError:
         process.join()
         raise QueryError(f"the query process died (exit code {process.exitcode})") from None
@@ -451,12 +511,55 @@ def _in_child(args: tuple, timeout: float) -> tuple[str, bytes]:
             process.kill()
         process.join()
         receiver.close()
-    if message[0] == "ok":
-        return message[1], message[2]
-    if message[0] == "error":
-        cls, text, file, field_, hint = message[1:]
-        raise cls(text, file=file, field=field_, hint=hint)
-    raise QueryError(f"the query failed: {message[1]}")
+
+
+class _Sender:
+    """The end of a pipe :func:`_child` writes to, as standard output (pickled)."""
+
+    def __init__(self, stream) -> None:  # type: ignore[no-untyped-def]
+        self.stream = stream
+
+    def send(self, message: tuple) -> None:
+        import pickle
+
+        self.stream.write(pickle.dumps(message))
+        self.stream.flush()
+
+    def close(self) -> None:
+        pass
+
+
+def _serve() -> None:
+    """The body of the fresh interpreter of :func:`_in_interpreter`: arguments in
+    (pickled, on standard input), the message of :func:`_child` out."""
+    import pickle
+
+    args = pickle.loads(sys.stdin.buffer.read())
+    _child(_Sender(sys.stdout.buffer), args)
+
+
+def _in_interpreter(args: tuple, timeout: float) -> tuple:
+    import pickle
+    import subprocess
+
+    env = dict(os.environ)  # kgraph importable in the child as it is here
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from kgraph.query import _serve; _serve()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        out, err = process.communicate(pickle.dumps(args), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise _timed_out(timeout) from None
+    try:
+        return pickle.loads(out)
+    except Exception:  # noqa: BLE001 - nothing (or garbage) came back: the child died
+        last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        raise QueryError(f"the query process died (exit code {process.returncode}) "
+                         f"{last[0]}".strip()) from None
 
 
 def query(
@@ -555,34 +658,28 @@ def _cell(term: Term | None, writer: TurtleWriter) -> str:
     return str(term)
 
 
-def _table(result: QueryResult, *, full: bool = False) -> bytes:
+def _table(result: QueryResult, *, full: bool = False, width: int | None = None,
+           **_: object) -> bytes:
+    """Aligned columns: IRIs shortened, line breaks as spaces, control characters
+    escaped; cells cut at :data:`CELL_WIDTH`, or with a ``width`` (a terminal's) the
+    widest columns cut to fit it; ``full`` cuts nothing."""
     if result.kind == "ask":
         return b"true\n" if result.boolean else b"false\n"
     writer = TurtleWriter(result.prefixes)
     names = result.variables
     rows = result.rows
-    cells = []
-    for row in rows:
-        line = []
-        for term in row:
-            text = " ".join(_cell(term, writer).split()) if term is not None else ""
-            if not full and len(text) > CELL_WIDTH:
-                text = text[:CELL_WIDTH - 1] + "…"
-            line.append(text)
-        cells.append(line)
+    cells = [[" ".join(_cell(term, writer).split()) for term in row] for row in rows]
     numeric = [bool(rows) and all(
         r[i] is None or (isinstance(r[i], ox.Literal) and r[i].datatype.value in _NUMERIC)
         for r in rows) for i in range(len(names))]
-    widths = [max([len(n)] + [len(c[i]) for c in cells]) for i, n in enumerate(names)]
+    lines = text_table(names, cells, right=numeric, width=None if full else width,
+                       cell_width=None if full or width else CELL_WIDTH)
+    return "".join(line + "\n" for line in lines).encode("utf-8")
 
-    def line(values: list[str]) -> str:
-        parts = [v.rjust(w) if num else v.ljust(w)
-                 for v, w, num in zip(values, widths, numeric)]
-        return "  ".join(parts).rstrip() + "\n"
 
-    out = [line(names), line(["-" * w for w in widths])]
-    out.extend(line(c) for c in cells)
-    return "".join(out).encode("utf-8")
+def ending_line(data: bytes) -> bytes:
+    """``data`` ending with a line break (pyoxigraph's JSON and XML end without one)."""
+    return data if not data or data.endswith(b"\n") else data + b"\n"
 
 
 def _results(fmt: ox.QueryResultsFormat) -> Callable[..., bytes]:
@@ -591,8 +688,8 @@ def _results(fmt: ox.QueryResultsFormat) -> Callable[..., bytes]:
                                            ox.QueryResultsFormat.TSV):
             return b"true\n" if result.boolean else b"false\n"
         if fmt == result.results_format:
-            return result.data  # pyoxigraph's W3C SPARQL Results, as they came
-        return result.solutions().serialize(format=fmt)
+            return ending_line(result.data)  # pyoxigraph's W3C SPARQL Results, as they came
+        return ending_line(result.solutions().serialize(format=fmt))
     return render
 
 
@@ -603,17 +700,19 @@ def _graph(fmt: ox.RdfFormat | None) -> Callable[..., bytes]:
         if fmt == ox.RdfFormat.N_TRIPLES:
             lines = sorted(result.data.decode("utf-8").splitlines(keepends=True))
             return "".join(lines).encode("utf-8")
-        return ox.serialize(result.triples, format=fmt, prefixes=result.prefixes)
+        return ending_line(ox.serialize(result.triples, format=fmt, prefixes=result.prefixes))
     return render
 
 
 @dataclass(frozen=True)
 class Format:
-    """A result format: what it renders, and for which kinds of query."""
+    """A result format: what it renders, for which kinds of query, and the extensions of
+    the files (``-o FILE``) it is chosen for."""
 
     render: Callable[..., bytes]
     kinds: frozenset[str]
     description: str
+    extensions: tuple[str, ...] = ()
 
 
 _TABLE = frozenset({"select", "ask"})
@@ -621,17 +720,45 @@ _GRAPH = frozenset({"graph"})
 
 #: Result formats by name (``--format``).
 FORMATS: dict[str, Format] = {
-    "table": Format(_table, _TABLE, "aligned columns for reading (IRIs shortened)"),
-    "csv": Format(_results(ox.QueryResultsFormat.CSV), _TABLE, "W3C SPARQL results CSV"),
-    "tsv": Format(_results(ox.QueryResultsFormat.TSV), _TABLE, "W3C SPARQL results TSV"),
-    "json": Format(_results(ox.QueryResultsFormat.JSON), _TABLE, "W3C SPARQL results JSON"),
+    "table": Format(_table, _TABLE, "aligned columns for reading (IRIs shortened)",
+                    (".txt",)),
+    "csv": Format(_results(ox.QueryResultsFormat.CSV), _TABLE, "W3C SPARQL results CSV",
+                  (".csv",)),
+    "tsv": Format(_results(ox.QueryResultsFormat.TSV), _TABLE, "W3C SPARQL results TSV",
+                  (".tsv",)),
+    "json": Format(_results(ox.QueryResultsFormat.JSON), _TABLE, "W3C SPARQL results JSON",
+                   (".json", ".srj")),
     "xml": Format(_results(ox.QueryResultsFormat.XML), _TABLE | _GRAPH,
-                  "W3C SPARQL results XML; RDF/XML for CONSTRUCT and DESCRIBE"),
-    "ttl": Format(_graph(None), _GRAPH, "Turtle"),
-    "nt": Format(_graph(ox.RdfFormat.N_TRIPLES), _GRAPH, "N-Triples"),
-    "jsonld": Format(_graph(ox.RdfFormat.JSON_LD), _GRAPH, "JSON-LD"),
+                  "W3C SPARQL results XML; RDF/XML for CONSTRUCT and DESCRIBE",
+                  (".xml", ".srx", ".rdf")),
+    "ttl": Format(_graph(None), _GRAPH, "Turtle", (".ttl",)),
+    "nt": Format(_graph(ox.RdfFormat.N_TRIPLES), _GRAPH, "N-Triples", (".nt",)),
+    "jsonld": Format(_graph(ox.RdfFormat.JSON_LD), _GRAPH, "JSON-LD", (".jsonld", ".json")),
 }
 _XML_GRAPH = _graph(ox.RdfFormat.RDF_XML)
+
+
+def file_format(output: str | os.PathLike[str], kind: str | None = None) -> str | None:
+    """The format a file name's extension asks for (``None`` for ``-`` or no extension):
+    the first of :data:`FORMATS` that lists it and fits ``kind`` ("select", "ask",
+    "graph"; ``None``: any). Raises :class:`ParameterError` for an extension that no
+    format has."""
+    name = os.fspath(output)
+    suffix = Path(name).suffix.lower() if name != "-" else ""
+    if not suffix:
+        return None
+    named = [n for n, f in FORMATS.items() if suffix in f.extensions]
+    if not named:
+        known = " ".join(sorted({e for f in FORMATS.values() for e in f.extensions}))
+        raise ParameterError(f"{name}: cannot tell the format from the extension {suffix}",
+                             hint=f"use one of {known}, or give --format")
+    fitting = [n for n in named if kind is None or kind in FORMATS[n].kinds]
+    if not fitting:
+        what = {"select": "SELECT", "ask": "ASK"}.get(kind or "", "CONSTRUCT and DESCRIBE")
+        usable = " ".join(e for f in FORMATS.values() if kind in f.kinds for e in f.extensions)
+        raise ParameterError(f"{name}: a {suffix} file cannot hold {what} results",
+                             hint=f"use {usable}, or give --format")
+    return fitting[0]
 
 
 def default_format(kind: str, *, tty: bool) -> str:
@@ -642,8 +769,9 @@ def default_format(kind: str, *, tty: bool) -> str:
 
 
 def render(result: QueryResult, fmt: str | None = None, *, tty: bool = False,
-           full: bool = False) -> bytes:
+           full: bool = False, width: int | None = None) -> bytes:
     """The result in format ``fmt`` (a :data:`FORMATS` name; ``None``: :func:`default_format`).
+    The table fits ``width`` characters (a terminal's) unless ``full``.
 
     Raises :class:`ParameterError` when the format does not fit the kind of query.
     """
@@ -657,4 +785,4 @@ def render(result: QueryResult, fmt: str | None = None, *, tty: bool = False,
         raise ParameterError(f"--format {name} does not fit {what} results; use {fitting}")
     if name == "xml" and result.kind == "graph":
         return _XML_GRAPH(result)
-    return entry.render(result, full=full)
+    return entry.render(result, full=full, width=width)

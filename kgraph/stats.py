@@ -4,12 +4,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
+from .table import cut, visible
+from .table import render as text_table
+
 if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
     import networkx as nx
 
 
-#: Result formats of :func:`format_stats`, name → renderer.
-FORMATS: dict[str, Callable[["NetworkStats"], str]] = {}
+#: Result formats of :func:`format_stats`, name → renderer (of the stats and a width).
+FORMATS: dict[str, Callable[["NetworkStats", "int | None"], str]] = {}
 
 
 @dataclass(frozen=True)
@@ -123,21 +126,21 @@ def _communities(net: nx.DiGraph) -> tuple[list[set[str]], float | None]:
 
 # ---------------------------------------------------------------------- formats
 
-def _table(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> list[str]:
-    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    lines = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    for row in rows:
-        cells = [str(c).rjust(w) if isinstance(c, int) else str(c).ljust(w)
-                 for c, w in zip(row, widths)]
-        lines.append("  ".join(cells).rstrip())
-    return lines
+def _table(rows: list[tuple[str | int, ...]], headers: tuple[str, ...],
+           width: int | None) -> list[str]:
+    right = [bool(rows) and all(isinstance(r[i], int) for r in rows)
+             for i in range(len(headers))]
+    return text_table(headers, [[str(c) for c in row] for row in rows], right=right,
+                      width=width)
 
 
-def _format_table(s: NetworkStats) -> str:
+def _format_table(s: NetworkStats, width: int | None = None) -> str:
+    """The figures as text; a ``width`` (a terminal's) fits the tables and cuts the long
+    lines to it. Control characters in names are shown escaped."""
     out = []
     if s.filters:
-        out.append("filters: " + "; ".join(s.filters))
+        line = "filters: " + "; ".join(visible(f) for f in s.filters)
+        out.append(cut(line, width) if width else line)
     span = f"{s.first_date} – {s.last_date}" if s.first_date else "no dated visits"
     summary = [
         ("regions", s.regions), ("  unresolved", s.unresolved_regions),
@@ -145,32 +148,33 @@ def _format_table(s: NetworkStats) -> str:
         ("reciprocated pairs", s.reciprocated_pairs), ("agreements signed", s.agreements),
         ("communities (2+ regions)", s.community_count), ("dates", span),
     ]
-    width = max(len(k) for k, _v in summary)
-    out += [f"{k.ljust(width)}  {v}" for k, v in summary]
+    key_width = max(len(k) for k, _v in summary)
+    out += [f"{k.ljust(key_width)}  {v}" for k, v in summary]
 
     def regions(title: str, rows: list[RegionCount]) -> None:
         if rows:
             out.extend(["", title])
             out.extend(_table([(r.region, r.code or "-", r.visits) for r in rows],
-                              ("region", "code", "visits")))
+                              ("region", "code", "visits"), width))
 
     regions("Most visited hosts", s.top_hosts)
     regions("Most active visitors", s.top_visitors)
     if s.reciprocated:
         out.extend(["", "Reciprocated pairs"])
         out.extend(_table([(p.a, p.b, p.a_to_b, p.b_to_a) for p in s.reciprocated],
-                          ("region A", "region B", "A → B", "B → A")))
+                          ("region A", "region B", "A → B", "B → A"), width))
     if s.top_topics:
         out.extend(["", "Top topics"])
-        out.extend(_table([(t, n) for t, n in s.top_topics], ("topic", "visits")))
+        out.extend(_table([(t, n) for t, n in s.top_topics], ("topic", "visits"), width))
     if s.communities:
         out.extend(["", f"Communities (greedy modularity {s.modularity})"])
         for i, members in enumerate(s.communities, 1):
-            out.append(f"{i:>3}. ({len(members)}) " + ", ".join(members))
+            line = f"{i:>3}. ({len(members)}) " + ", ".join(visible(m) for m in members)
+            out.append(cut(line, width) if width else line)
     return "\n".join(out)
 
 
-def _format_json(s: NetworkStats) -> str:
+def _format_json(s: NetworkStats, width: int | None = None) -> str:
     import json
 
     return json.dumps(s.as_dict(), ensure_ascii=False, indent=2)
@@ -180,6 +184,6 @@ FORMATS["table"] = _format_table
 FORMATS["json"] = _format_json
 
 
-def format_stats(stats: NetworkStats, fmt: str = "table") -> str:
-    """``stats`` as text in one of :data:`FORMATS`."""
-    return FORMATS[fmt](stats)
+def format_stats(stats: NetworkStats, fmt: str = "table", *, width: int | None = None) -> str:
+    """``stats`` as text in one of :data:`FORMATS`; the table fits ``width`` if given."""
+    return FORMATS[fmt](stats, width)

@@ -69,6 +69,15 @@ def _missing(path: Path) -> StoreError:
     return StoreError(f"no store at {path} — run kgraph ingest first")
 
 
+def require_folder(path: str | os.PathLike[str]) -> None:
+    """Refuse a store path whose folder does not exist (a typo must not make a new, empty
+    store somewhere else); raises :class:`StoreError`."""
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise StoreError(f"no folder {folder} to hold the store", file=os.fspath(path),
+                         hint="create the folder first, or check the path")
+
+
 def is_endpoint(store: object) -> bool:
     """Whether ``store`` (a ``--store`` value) names a server rather than a Turtle file."""
     if not isinstance(store, (str, os.PathLike)):

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from .errors import StoreError
 from .index import FileState, Index, count_triples
 from .remote import Client, RemoteError
-from .store import atomic_write, locked, open_graph, sorted_nt_lines, writer
+from .store import atomic_write, locked, open_graph, require_folder, sorted_nt_lines, writer
 
 DEFAULT_BATCH_SIZE = 50_000
 STAGING_PREFIX = "urn:kgraph:push:"
@@ -241,6 +241,7 @@ def pull(store: str | os.PathLike[str], client: Client, *, force: bool = False,
     path = Path(store)
     if path.is_dir():
         raise StoreError("is a directory, not a Turtle file", file=str(path))
+    require_folder(path)
     expected = _count(client, "?s ?p ?o")  # for the progress bar only
     index = Index(path)
     with locked(path):

@@ -19,6 +19,7 @@ class Topic:
 
     iri: str
     labels: tuple[tuple[str, str], ...]  # (language, label), sorted
+    alt_labels: tuple[str, ...] = ()  # sorted
 
     def label(self, language: str = "id") -> str:
         for lang, text in self.labels:
@@ -66,7 +67,8 @@ class TopicScheme:
                     )
                 elif triple.predicate == alt and isinstance(triple.object, ox.Literal):
                     alts.setdefault(s.value, []).append(triple.object.value)
-        topics = {iri: Topic(iri, tuple(sorted(prefs.get(iri, [])))) for iri in concepts}
+        topics = {iri: Topic(iri, tuple(sorted(prefs.get(iri, []))),
+                             tuple(sorted(set(alts.get(iri, []))))) for iri in concepts}
         index: dict[str, str] = {}
         # Preferred labels win over alternative ones; iterate in a fixed order.
         for iri in sorted(concepts):
@@ -84,6 +86,13 @@ class TopicScheme:
 
     def __len__(self) -> int:
         return len(self.topics)
+
+    def listing(self) -> list[dict[str, object]]:
+        """Every topic, by its Indonesian label: its IRI, its labels in Indonesian and
+        English, and its alternative labels (what ``kgraph topics`` shows)."""
+        rows = [{"iri": t.iri, "id": t.label("id"), "en": t.label("en"),
+                 "alternative": list(t.alt_labels)} for t in self.topics.values()]
+        return sorted(rows, key=lambda r: (topic_key(str(r["id"])), str(r["iri"])))
 
 
 @lru_cache(maxsize=1)

@@ -358,3 +358,17 @@ def write_html(net: nx.DiGraph, path: str | os.PathLike[str] = "kgraph.html", *,
         shown_pairs=len(data["edges"]), bytes=len(encoded),
         shown_visits=sum(e["tip"]["count"] for e in data["edges"]),
     )
+
+
+def open_in_browser(path: str | os.PathLike[str]) -> bool:
+    """Open the page at ``path`` in the default web browser (Python's :mod:`webbrowser`:
+    ``$BROWSER``, the desktop's browser, or a console one); ``False`` when the machine
+    has none (no display and no console browser), so the caller can say so."""
+    import pathlib
+    import webbrowser
+
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return bool(browser.open(pathlib.Path(path).resolve().as_uri()))

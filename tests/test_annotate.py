@@ -89,5 +89,26 @@ def test_cli_unreadable_file_is_one_line(invoke, tmp_path):
     bad.write_bytes(b"\xff\xfe not utf-8")
     result = invoke("annotate", str(bad))
     assert result.exit_code == 1
-    assert result.stderr.strip().startswith("error: ") and "not valid UTF-8" in result.stderr
+    assert result.stderr.strip().startswith("Error: ") and "not valid UTF-8" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_several_articles_to_standard_output_one_after_another(invoke, tmp_path):
+    """``-o -`` with several files: each article under a ``==> FILE <==`` line, and each
+    part is exactly what annotating that file alone writes."""
+    import re
+
+    files = sorted(str(p) for p in (EXAMPLES / "raw").iterdir())
+    assert len(files) >= 3
+    result = invoke("annotate", "-o", "-", *files)
+    assert result.exit_code == 0, result.output
+    parts = re.split(r"^==> (.+) <==\n", result.stdout, flags=re.M)
+    assert parts[0] == ""
+    names, texts = parts[1::2], parts[2::2]
+    assert names == files
+    for name, text in zip(names, texts):
+        alone = invoke("annotate", name)
+        assert alone.exit_code == 0
+        assert text in (alone.stdout, alone.stdout + "\n")  # a blank line between articles
+        assert parse_article(alone.stdout, source=name).visits
+    assert invoke("annotate", *files).exit_code == 2  # no -o: still asked for

@@ -104,6 +104,10 @@ def test_sigkill_at_random_moments_never_corrupts_or_loses(tmp_path):
             if proc.returncode == -signal.SIGKILL:
                 kills += 1
                 kills_in_lock += in_lock
+        elif rounds % 5:
+            # Done before the kill: ingests run faster than when `typical` was measured
+            # (tests in parallel load the machine unevenly). Aim earlier from now on.
+            typical *= 0.8
         proc.stderr.close()
         if proc.returncode == 0:
             completed.add(tag)

@@ -35,3 +35,27 @@ def test_quick_start_output_is_real(invoke, tmp_path):
     store = (tmp_path / "kgraph.ttl").read_text(encoding="utf-8")
     block = README.split("```turtle\n", 1)[1].split("```", 1)[0]
     assert block.strip() in store
+
+
+def test_the_from_python_snippet_runs_as_a_plain_script(tmp_path):
+    """Saved as a script (no ``if __name__ == "__main__"`` guard) and run, the README's
+    Python example runs once: the query's child process does not run the script again."""
+    import subprocess
+    import sys
+
+    snippet = README.split("## From Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    script = tmp_path / "snippet.py"
+    script.write_text("print('script started')\n" + snippet, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("script started") == 1, out.stdout
+    assert "ingested 15 articles" in out.stdout and '"head"' in out.stdout
+
+
+def test_examples_readme_describes_what_the_raw_articles_are_for():
+    text = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    raw = text.split("## Raw articles", 1)[1].split("\n## ", 1)[0]
+    assert "future" not in raw
+    assert "kgraph annotate examples/raw/" in raw and 'kg:method "extracted"' in raw

@@ -67,6 +67,9 @@ def test_csv_is_the_visits_preset(invoke, store_here):
     assert exported.stdout_bytes == preset.stdout_bytes
     header, *rows = list(csv.reader(io.StringIO(exported.stdout_bytes.decode(), newline="")))
     assert header[:3] == ["date", "visitor", "host"] and len(rows) >= 11
+    assert {"topics", "method", "confidence"} <= set(header)
+    methods = [row[header.index("method")] for row in rows]
+    assert methods.count("extracted") == 3 and methods.count("annotated") == len(rows) - 3
 
 
 def test_format_from_extension_and_atomic_replace(invoke, store_here, tmp_path):
@@ -78,7 +81,23 @@ def test_format_from_extension_and_atomic_replace(invoke, store_here, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     assert guess_format("x.graphml") == "graphml" and guess_format("x.jsonld") == "jsonld"
     assert guess_format("x.rdf") == "xml" and guess_format("-") == "ttl"
-    assert guess_format("x.unknown") == "ttl"
+    assert guess_format("no-extension") == "ttl"
+
+
+@pytest.mark.parametrize("name", ["x.tsv", "x.txt", "x.unknown"])
+def test_an_extension_that_fits_no_format_is_refused(invoke, store_here, tmp_path, name):
+    result = invoke("export", "-o", name)
+    assert result.exit_code == 2
+    assert f"cannot tell the export format from the extension {name[1:]}" in result.stderr
+    assert not (tmp_path / name).exists()
+    assert invoke("export", "-o", name, "--format", "nt").exit_code == 0
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith("<https://w3id.org/")
+
+
+@pytest.mark.parametrize("fmt", ["jsonld", "xml", "graphml", "nt", "ttl", "csv"])
+def test_every_export_ends_with_a_line_break(invoke, store_here, fmt):
+    result = invoke("export", "--format", fmt)
+    assert result.exit_code == 0 and result.stdout_bytes.endswith(b"\n")
 
 
 def test_every_format_is_in_the_registry_and_help(invoke):

@@ -32,8 +32,8 @@ def test_each_failure_has_its_line_and_the_exit_code_is_1(invoke, news_site):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"skipped: {pdf}: not an HTML page (application/pdf)",
-        f"error: {missing}: HTTP 404 Not Found",
-        "error: ftp://127.0.0.1/x: refused: not an http(s) URL (ftp scheme); only http and "
+        f"Error: {missing}: HTTP 404 Not Found",
+        "Error: ftp://127.0.0.1/x: refused: not an http(s) URL (ftp scheme); only http and "
         "https are fetched",
     ]
     assert result.stdout == "fetched 1 page, 0 already fetched, 1 skipped, 2 failed → kliping/\n"
@@ -63,7 +63,7 @@ def test_ingest_urls_keeps_the_pages_beside_the_store(invoke, news_site, tmp_pat
     page, missing = news_site.url(BANYUMAS.path), news_site.url("/hilang")
     result = invoke("ingest", "--store", "data/visits.ttl", page, missing, *FAST)
     assert result.exit_code == 1
-    assert result.stderr == f"error: {missing}: HTTP 404 Not Found\n"
+    assert result.stderr == f"Error: {missing}: HTTP 404 Not Found\n"
     assert result.stdout.splitlines() == [
         "fetched 1 page, 0 already fetched, 0 skipped, 1 failed → data/visits.articles/",
         "ingested 1 article, 1 visit, 76 triples (+76), 0 warnings, 1 extracted, 1 failed "

@@ -32,7 +32,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: Parameters each preset is run with for its golden file.
 PRESET_PARAMS = {"region": {"region": "Kota Malang"}}
 #: Cells that join several values (GROUP_CONCAT, whose order SPARQL leaves open).
-JOINED = {"leader": "; ", "receiver": "; ", "agreement": "; ", "topics": "; ",
+JOINED = {"leader": "; ", "receiver": "; ", "agreement": "; ", "topics": "; ", "method": "; ",
           "roles": "; ", "government": "; ", "sources": " "}
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -104,6 +104,15 @@ def test_golden_files_are_plausible():
     assert len(visits) >= 1 + 11
     serang = next(line for line in visits if '"Pemerintah Kota Serang"' in line)
     assert "wawali-serang-studi-tiru-malang" in serang and "pemkot-serang-benchmarking" in serang
+    # How each visit was read: the three raw examples are extracted, with a confidence.
+    header = visits[0].split("\t")
+    method, confidence = header.index("?method"), header.index("?confidence")
+    rows = [line.split("\t") for line in visits[1:]]
+    assert sum(r[method] == '"extracted"' for r in rows) == 3
+    assert all(r[confidence] for r in rows if r[method] == '"extracted"')
+    assert all(not r[confidence] for r in rows if r[method] == '"annotated"')
+    jambi = next(r for r in rows if r[0].startswith('"2026-01-12"'))
+    assert "kesehatan" in jambi[header.index("?topics")]
     region = (GOLDEN / "region.tsv").read_text(encoding="utf-8").splitlines()
     assert len(region) == 3 and all('"host"' in line for line in region[1:])
     agreements = (GOLDEN / "agreements.tsv").read_text(encoding="utf-8")
@@ -180,6 +189,54 @@ def test_typed_parameters_from_param_lines(example_store):
     with pytest.raises(ParameterError, match="SELECT clause"):
         query("SELECT ?visit WHERE { ?visit kg:date ?day }", store=example_store,
               params={"day": "2025-11-25"})
+
+
+@pytest.mark.parametrize("kind, value", [
+    ("date", "14/10/2025"), ("date", "hello"), ("date", "2025-02-30"),
+    ("integer", "abc"), ("integer", "1.5"), ("decimal", "1,5"),
+])
+def test_a_value_that_does_not_fit_its_type_is_bad_usage(invoke, store_here, tmp_path,
+                                                         kind, value):
+    (tmp_path / "q.rq").write_text(f"# param: d ({kind}) a value\n"
+                                   "SELECT ?d ?v WHERE { ?v kg:date ?d }", encoding="utf-8")
+    result = invoke("query", "-f", "q.rq", "--param", f"d={value}")
+    assert result.exit_code == 2, result.output
+    assert f"parameter d ({kind}): {value!r} is not " in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: parameter d ")
+
+
+@pytest.mark.parametrize("value, datatype", [
+    ("2025-10-14", "http://www.w3.org/2001/XMLSchema#date"),
+    ("12", "http://www.w3.org/2001/XMLSchema#integer"),
+    ("-0.75", "http://www.w3.org/2001/XMLSchema#decimal"),
+    ("14/10/2025", XSD_STRING),
+    ("hello", XSD_STRING),
+    ("nobody:35.73", XSD_STRING),
+    ("region:35.73", None),
+    ("<https://example.org/x>", None),
+])
+def test_an_undeclared_value_is_bound_as_what_it_reads_as(example_store, value, datatype):
+    result = query("SELECT ?x ?type ?iri WHERE { BIND(DATATYPE(?x) AS ?type) "
+                   "BIND(isIRI(?x) AS ?iri) }", store=example_store, params={"x": value})
+    (x, kind, iri), = result.rows
+    if datatype is None:
+        assert iri.value == "true" and isinstance(x, ox.NamedNode)
+    else:
+        assert kind.value == datatype and x.value == value
+
+
+def test_undeclared_dates_and_prefixed_names_match_the_store(example_store):
+    dated = query("SELECT ?d ?v WHERE { ?v kg:date ?d }", store=example_store,
+                  params={"d": "2025-11-25"})
+    assert len(dated.rows) == 2
+    governed = query("SELECT ?r ?g WHERE { ?g kg:region ?r }", store=example_store,
+                     params={"r": "region:35.73"})
+    assert governed.rows and all(r[0].value.endswith("/35.73") for r in governed.rows)
+
+
+def test_help_says_how_undeclared_values_are_read(invoke):
+    text = " ".join(invoke("query", "--help").stdout.split())
+    assert "a date, a number or a prefixed name" in text
 
 
 # ---------------------------------------------------------------------------- formats
@@ -281,6 +338,86 @@ def test_table_shortens_iris_aligns_and_cuts(example_store):
     assert counts[2].endswith("      2         2")  # numbers right-aligned
 
 
+ESCAPES_ARTICLE = """---
+title: "A title \\e]0;retitled\\a"
+url: https://example.org/escapes/1
+visits:
+  - visitor: "Pemkot \\e[2JNowhere"
+    host: Pemkot Malang
+    date: 2025-05-05
+    led_by: "Someone \\e[31mRed\\e[0m"
+    topics: ["a topic \\e[5m blinking"]
+---
+A body written for this test.
+"""
+
+
+@pytest.fixture
+def escapes_store(tmp_path):
+    """A store whose text holds terminal escape sequences (clear screen, OSC title, bell)."""
+    from kgraph import ingest
+
+    from conftest import write_article
+
+    store = tmp_path / "escapes.ttl"
+    assert ingest([write_article(tmp_path, "esc.md", ESCAPES_ARTICLE)], store=store).ok
+    return store
+
+
+def test_tables_show_control_characters_escaped(invoke, escapes_store):
+    for args in (["query", "--preset", "visits", "--format", "table"],
+                 ["query", "--preset", "visits", "--format", "table", "--full"],
+                 ["stats"], ["query", "SELECT ?l WHERE { ?x rdfs:label ?l }", "--format",
+                             "table"]):
+        result = invoke(*args, "--store", str(escapes_store))
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout, args
+        assert "\\x1b[2JNowhere" in result.stdout, args
+    csv_text = invoke("query", "--preset", "visits", "--store", str(escapes_store)).stdout
+    assert "\x1b[2JNowhere" in csv_text  # CSV is data: kept as it is
+
+
+def test_table_fits_a_width_by_cutting_the_widest_columns(example_store):
+    result = run_preset("visits", store=example_store)
+    lines = render(result, "table", width=80).decode().splitlines()
+    assert all(len(line) <= 80 for line in lines), max(map(len, lines))
+    assert "…" in "".join(lines)
+    hosts = render(run_preset("hosts", store=example_store), "table", width=40).decode()
+    assert all(len(line) <= 40 for line in hosts.splitlines())
+    assert "Provinsi DKI J…  31          2         2" in hosts  # numbers stay whole
+    wide = render(result, "table", width=80, full=True).decode().splitlines()
+    assert max(map(len, wide)) > 200 and "…" not in "".join(wide)
+
+
+def test_a_terminal_gets_a_table_that_fits_it(store_here, tmp_path):
+    """A real terminal (a pseudo-terminal) of 80 columns: no line is longer."""
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "80", "LINES": "24"}
+    env.pop("KGRAPH_STORE", None)
+    process = subprocess.run([sys.executable, "-m", "kgraph", "query", "--preset", "visits"],
+                             stdout=follower, stderr=subprocess.PIPE, cwd=tmp_path, env=env,
+                             timeout=120)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.returncode == 0, process.stderr
+    lines = b"".join(chunks).decode("utf-8").splitlines()
+    assert lines[0].startswith("date") and len(lines) > 12
+    assert all(len(line) <= 80 for line in lines), max(map(len, lines))
+
+
 def test_default_format_table_on_a_terminal_csv_when_piped(example_store):
     result = run_preset("hosts", store=example_store)
     assert render(result, tty=True) == render(result, "table")
@@ -334,6 +471,46 @@ def test_query_from_file_stdin_and_output_file(invoke, store_here, tmp_path):
     assert both.exit_code == 2
 
 
+@pytest.mark.parametrize("name, first", [
+    ("visits.json", b'{"head":'), ("visits.csv", b"date,visitor"), ("visits.tsv", b"?date\t"),
+    ("visits.xml", b"<?xml"), ("visits.srj", b'{"head":'), ("visits.txt", b"date  "),
+])
+def test_output_format_follows_the_file_extension(invoke, store_here, tmp_path, name, first):
+    result = invoke("query", "--preset", "visits", "-o", name)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / name).read_bytes().startswith(first)
+    forced = invoke("query", "--preset", "visits", "-o", name, "--format", "csv")
+    assert forced.exit_code == 0 and (tmp_path / name).read_bytes().startswith(b"date,")
+
+
+def test_graph_results_follow_the_extension_too(invoke, store_here, tmp_path):
+    text = "CONSTRUCT { ?v kg:hostedBy ?h } WHERE { ?v kg:hostedBy ?h }"
+    for name, parser in (("g.json", "json-ld"), ("g.nt", "nt"), ("g.rdf", "xml"),
+                         ("g.ttl", "turtle")):
+        assert invoke("query", text, "-o", name).exit_code == 0, name
+        assert len(rdflib.Graph().parse(tmp_path / name, format=parser)) >= 11
+
+
+@pytest.mark.parametrize("name, args, message", [
+    ("answer.pdf", [], "cannot tell the format from the extension .pdf"),
+    ("answer.ttl", [], "a .ttl file cannot hold SELECT results"),
+])
+def test_an_extension_that_fits_no_format_is_bad_usage(invoke, store_here, tmp_path, name,
+                                                      args, message):
+    result = invoke("query", "--preset", "hosts", "-o", name, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv", "table"])
+def test_every_result_format_ends_with_a_line_break(example_store, fmt):
+    for text in ("SELECT ?v WHERE { ?v a kg:Visit } LIMIT 2", "ASK { ?v a kg:Visit }"):
+        assert render(query(text, store=example_store), fmt).endswith(b"\n")
+    graph = query("CONSTRUCT WHERE { ?v kg:date ?d } LIMIT 2", store=example_store)
+    for name in ("ttl", "nt", "jsonld", "xml"):
+        assert render(graph, name).endswith(b"\n"), name
+
+
 def test_bound_prefixes_and_own_prefix_wins(example_store):
     count = "SELECT (COUNT(?v) AS ?n) WHERE { ?v a kg:Visit }"
     assert int(query(count, store=example_store).rows[0][0].value) >= 11
@@ -355,6 +532,26 @@ def test_in_process_and_child_process_agree(example_store):
         child = run_preset(name, store=example_store, params=params, timeout=10)
         assert inline.variables == child.variables
         assert len(inline.rows) == len(child.rows)
+
+
+def test_without_fork_the_child_is_a_fresh_interpreter(example_store, monkeypatch):
+    """Where fork is unsafe (threads, macOS) the query runs in a new interpreter: the same
+    rows, the same errors, the same timeout."""
+    import importlib
+
+    module = importlib.import_module("kgraph.query")  # the module, not the function
+    monkeypatch.setattr(module, "_fork_is_safe", lambda: False)
+    forked = []
+    monkeypatch.setattr(module, "_in_fork", lambda *a: forked.append(a))
+    inline = run_preset("visits", store=example_store, timeout=None)
+    child = run_preset("visits", store=example_store, timeout=30)
+    assert child.variables == inline.variables and len(child.rows) == len(inline.rows)
+    with pytest.raises(ParameterError, match="parameter d .date."):
+        query("# param: d (date) a day\nSELECT ?d WHERE {}", store=example_store,
+              params={"d": "soon"}, timeout=30)
+    with pytest.raises(QueryTimeout):
+        query(EXPENSIVE, store=example_store, timeout=1)
+    assert not forked
 
 
 # ---------------------------------------------------------------------------- safety
@@ -398,6 +595,17 @@ def test_service_inside_strings_comments_iris_and_names_is_not_refused(example_s
     query(text, store=example_store)
 
 
+@pytest.mark.parametrize("name", ["ex:a\\#", "ex:a\\'", "ex:it\\'s", "ex:b\\#c"])
+def test_service_after_an_escaped_name_is_refused(invoke, store_here, name):
+    """PN_LOCAL escapes (\\# and \\') are part of the name: neither a comment nor a
+    string starts there, so a SERVICE later on the line is seen."""
+    text = ("PREFIX ex: <http://example.org/>\n"
+            f"SELECT * WHERE {{ ?s {name} ?o . SERVICE <http://127.0.0.1:9/sparql> {{ ?s ?p ?o }} }}")
+    result = invoke("query", text)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: SERVICE is not allowed"), result.stderr
+
+
 def test_blank_opaque_keeps_positions():
     text = 'SELECT ?x # SERVICE\nWHERE { ?x ?p "SERVICE" . ?x ?q <http://s/SERVICE> }'
     blanked = blank_opaque(text)
@@ -425,6 +633,38 @@ def test_syntax_error_shows_line_column_and_line(invoke, store_here):
 def test_syntax_error_from_the_library(example_store):
     with pytest.raises(QuerySyntaxError, match=r"line 1, column"):
         query("SELEC * WHERE {}", store=example_store)
+
+
+@pytest.mark.parametrize("text, first_line", [
+    ("", "Error: syntax error: empty query (give a SELECT, ASK, CONSTRUCT or DESCRIBE query)"),
+    ("  # only a comment\n", "Error: syntax error: empty query (give a SELECT, ASK, "
+                             "CONSTRUCT or DESCRIBE query)"),
+    ("SELEC * WHERE { ?s ?p ?o }",
+     "Error: syntax error at line 1, column 1: unknown keyword SELEC (did you mean SELECT?)"),
+    ("SELECT ?s WHER { ?s ?p ?o }",
+     "Error: syntax error at line 1, column 11: unknown keyword WHER (did you mean WHERE?)"),
+    ("SELECT ?s\nWHERE { ?s ?p 'open\n}\n#\n#\n#\n",
+     "Error: syntax error at line 2, column 15: unclosed string starting at line 2"),
+    ('SELECT ?s WHERE {\n ?s ?p """long\n\n}',
+     "Error: syntax error at line 2, column 8: unclosed string starting at line 2"),
+])
+def test_syntax_errors_name_the_problem(invoke, store_here, text, first_line):
+    result = invoke("query", text)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == first_line
+    assert "expected" not in result.stderr
+
+
+def test_select_star_keeps_the_order_of_the_query(invoke, example_store):
+    text = "SELECT * WHERE { ?zebra kg:date ?date ; kg:visitor ?alpha } LIMIT 2"
+    result = query(text, store=example_store)
+    assert result.variables == ["zebra", "date", "alpha"]
+    assert render(result, "csv").decode().splitlines()[0] == "zebra,date,alpha"
+    child = query(text, store=example_store, timeout=10)
+    assert child.variables == ["zebra", "date", "alpha"]
+    explicit = query("SELECT ?date ?zebra WHERE { ?zebra kg:date ?date } LIMIT 1",
+                     store=example_store)
+    assert explicit.variables == ["date", "zebra"]
 
 
 def test_missing_store(invoke):

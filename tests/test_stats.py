@@ -106,5 +106,6 @@ def test_stats_command(invoke, reciprocal_store):
     missing = invoke("stats")
     assert missing.exit_code == 1 and "no store at kgraph.ttl" in missing.stderr
     bad = invoke("stats", "--store", str(reciprocal_store), "--around", "Atlantis")
-    assert bad.exit_code == 1 and bad.stderr.startswith("Error: around: no region 'Atlantis'")
+    assert bad.exit_code == 2
+    assert bad.stderr.strip().splitlines()[-1].startswith("Error: around: no region 'Atlantis'")
 

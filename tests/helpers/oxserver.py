@@ -37,6 +37,7 @@ class OxigraphServer:
 
     def __init__(self, location: Path, port: int | None = None) -> None:
         self.location = Path(location)
+        self.chosen = port is None  # a free port we picked: another one will do too
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
         self.log = self.location.parent / f"{self.location.name}.log"
@@ -45,11 +46,12 @@ class OxigraphServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 20.0) -> "OxigraphServer":
+    def start(self, timeout: float = 20.0, *, attempts: int = 5) -> "OxigraphServer":
         binary = oxigraph_binary()
         if binary is None:
             raise RuntimeError("the oxigraph server binary is not installed (pip install oxigraph)")
         self.location.mkdir(parents=True, exist_ok=True)
+        logged = self.log.stat().st_size if self.log.exists() else 0
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [binary, "serve", "--location", str(self.location),
@@ -58,6 +60,12 @@ class OxigraphServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                said = self.log.read_bytes()[logged:].decode(errors="replace")
+                if self.chosen and "in use" in said and attempts > 1:
+                    # Tests in parallel (pytest-xdist): another worker's server took the
+                    # port between free_port() and the bind. Take another.
+                    self.port = free_port()
+                    return self.start(timeout, attempts=attempts - 1)
                 raise RuntimeError(f"oxigraph serve exited: {self.log.read_text(errors='replace')}")
             try:
                 with urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1):
