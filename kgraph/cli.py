@@ -9,7 +9,8 @@ import click
 from . import __version__
 from .articles import DEFAULT_MAX_BYTES, iter_article_paths
 from .errors import KGraphError
-from .options import RegistryChoice, network_filter_options, output_option, store_options
+from .options import (RegistryChoice, level_option, network_filter_options, output_option,
+                      store_options)
 from .sync_cli import pull_command, push_command
 
 #: Progress bars appear on a terminal from this many files on.
@@ -271,11 +272,14 @@ def _network_filters(topics, since, until, region_types, min_visits, around) -> 
                    "longitude/latitude, a map of Indonesia.")
 @click.option("--color-by", type=click.Choice(["type", "province"]), default="type",
               show_default=True, help="Colour regions by type (kota/kabupaten/provinsi) or by province.")
-@click.option("--max-edges", type=click.IntRange(min=0), default=2000, show_default=True,
-              help="Draw only this many pairs, the most visited (0: all); the page says "
-                   "what was left out.")
-@click.option("--title", default="kgraph: visits between regions", show_default=True,
-              help="Title of the page.")
+@click.option("--max-edges", type=click.IntRange(min=0), default=200, show_default=True,
+              help="Draw at most this many pairs at a time, the most visited under the "
+                   "page's filters (0: all); the page says what it leaves out.")
+@level_option
+@click.option("--lang", type=click.Choice(["en", "id"]), default="en", show_default=True,
+              help="Language of the page's own words: en (English) or id (Indonesian).")
+@click.option("--title", help="Title of the page [default: 'kgraph: visits between regions', "
+                              "or its --lang id words].")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
               default="kgraph.html", show_default=True,
               help="Write the page to FILE (atomically); - for standard output.")
@@ -283,30 +287,34 @@ def _network_filters(topics, since, until, region_types, min_visits, around) -> 
 @store_options
 def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  # type: ignore[no-untyped-def]
         min_visits: int, around: str | None, layout: str, color_by: str, max_edges: int,
-        title: str, output: str, open_page: bool, store: str) -> None:
+        level: str, lang: str, title: str | None, output: str, open_page: bool,
+        store: str) -> None:
     """Draw the network of visits as an interactive HTML page that works offline.
 
     Regions are circles (size: visits made and received; colour: type or province),
     an arrow goes from visitor to host (width: visits of the pair). Hovering shows
     a region's code, visits and top partners, or a pair's dates, topics, leaders,
-    agreements and sources. The page is one file with no network access at all.
+    agreements, sources and whether each visit was reviewed or extracted. The page
+    filters by years and topic, finds a region, and draws the most visited pairs up to
+    --max-edges. The page is one file with no network access at all.
 
     \b
     Example:
         kgraph viz --open
         kgraph viz --layout geo --color-by province -o map.html
+        kgraph viz --layout geo --level province --lang id
         kgraph viz --topic "pengelolaan sampah" --since 2025-01-01
         kgraph viz --around "Kota Malang" --title "Who visits Malang"
     """
     from .network import build_network
-    from .viz import TIP_VISITS, render_html, write_html
+    from .viz import TIP_PAIRS, TIP_VISITS, render_html, write_html
 
     try:
-        net = build_network(store, max_edges=max_edges, tip_visits=TIP_VISITS,
+        net = build_network(store, tip_visits=TIP_VISITS, tip_pairs=TIP_PAIRS, level=level,
                             **_network_filters(topics, since, until, region_types,
                                                min_visits, around))
         options = {"title": title, "color_by": color_by, "layout": layout,
-                   "max_edges": max_edges}
+                   "max_edges": max_edges, "lang": lang}
         if output == "-":
             _emit([render_html(net, **options).encode("utf-8")], output)
             return
@@ -324,9 +332,11 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
               show_default=True, help="A readable table or JSON.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="Entries in each ranked list.")
+@level_option
 @store_options
 def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  # type: ignore[no-untyped-def]
-          min_visits: int, around: str | None, fmt: str, top: int, store: str) -> None:
+          min_visits: int, around: str | None, fmt: str, top: int, level: str,
+          store: str) -> None:
     """Figures of the visit network: regions, visits, pairs, agreements, the most
     visited hosts and most active visitors, reciprocated pairs, top topics and
     communities of regions that visit each other (networkx greedy modularity).
@@ -338,12 +348,13 @@ def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...], 
         kgraph stats
         kgraph stats --since 2025-01-01 --top 5
         kgraph stats --region-type kota --format json
+        kgraph stats --level province
     """
     from .network import build_network
     from .stats import format_stats, network_stats
 
     try:
-        net = build_network(store, details=("topics", "agreements"),
+        net = build_network(store, details=("topics", "agreements"), level=level,
                             **_network_filters(topics, since, until, region_types,
                                                min_visits, around))
     except KGraphError as exc:
