@@ -232,18 +232,21 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
                    "network) or csv (the visits preset) [default: from the -o extension, "
                    "else ttl].")
 @output_option("Write to FILE (atomically) instead of standard output.")
+@level_option
 @store_options
-def export(fmt: str | None, output: str, store: str) -> None:
+def export(fmt: str | None, output: str, level: str, store: str) -> None:
     """Export the whole store as RDF, as a visit network, or as a table of visits.
 
     ttl is sorted like the store itself; nt is sorted N-Triples; graphml has one node
     per region (label, code, type, province, coordinates) and one edge per visitor →
-    host pair (visits, first and last date), for Gephi, Cytoscape or networkx.
+    host pair (visits, first and last date), for Gephi, Cytoscape or networkx;
+    --level province makes it the network of provinces.
 
     \b
     Example:
         kgraph export --format nt -o kgraph.nt
         kgraph export -o network.graphml
+        kgraph export --level province -o provinces.graphml
         kgraph export --format csv -o - | head
     """
     from .export import export as run_export
@@ -251,9 +254,9 @@ def export(fmt: str | None, output: str, store: str) -> None:
 
     try:
         if output != "-":
-            run_export(fmt, store=store, output=output)
+            run_export(fmt, store=store, output=output, level=level)
             return
-        chunks = export_chunks(fmt or guess_format(output), store=store)
+        chunks = export_chunks(fmt or guess_format(output), store=store, level=level)
     except KGraphError as exc:
         raise _fail(exc) from None
     _emit(chunks, output)

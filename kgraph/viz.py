@@ -80,10 +80,12 @@ class VizReport:
 
     def summary(self) -> str:
         if self.shown_pairs < self.pairs:
+            most = (f"{self.shown_pairs} most visited pairs" if self.shown_pairs != 1
+                    else "most visited pair")
             return (f"{_n(self.regions, 'region')}, {_n(self.visits, 'visit')} in "
-                    f"{_n(self.pairs, 'pair')} → {self.path}; the page draws the "
-                    f"{self.shown_pairs} most visited pairs at a time ({self.shown_visits} "
-                    "visits at first; --max-edges 0 draws them all)")
+                    f"{_n(self.pairs, 'pair')} → {self.path}; the page draws the {most} "
+                    f"at a time ({_n(self.shown_visits, 'visit')} at first; --max-edges 0 "
+                    "draws them all)")
         return (f"{_n(self.shown_regions, 'region')}, {_n(self.visits, 'visit')} in "
                 f"{_n(self.pairs, 'pair')} → {self.path}")
 

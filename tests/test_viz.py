@@ -1,7 +1,9 @@
 """kgraph viz: the network read from the store, its filters, and the HTML page (parsed)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import re
 from pathlib import Path
 
@@ -100,6 +102,12 @@ def hostile_store(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def example_net(annotated_store):
     return build_network(annotated_store)
+
+
+def edge_from(data: dict, origin: str) -> dict:
+    """The page's edge whose visitor is ``origin`` (a label)."""
+    labels = [n["label"] for n in data["nodes"]]
+    return next(e for e in data["edges"] if labels[e["f"]] == origin)
 
 
 def page_json(html: str) -> dict:
@@ -300,11 +308,17 @@ def test_page_data_counts_and_tooltips(example_net):
     malang = next(n for n in data["nodes"] if n["label"] == "Kota Malang")
     assert malang["tip"]["code"] == "35.73" and malang["tip"]["received"] == 2
     assert {p[0] for p in malang["tip"]["partners"]} == {"Kota Jambi", "Kota Serang"}
-    edge = next(e for e in data["edges"] if e["tip"]["from"] == "Kota Jambi")
-    assert edge["tip"]["to"] == "Kota Malang" and edge["tip"]["agreements"] == 1
-    (visit,) = edge["tip"]["visits"]
+    edge = edge_from(data, "Kota Jambi")
+    assert data["nodes"][edge["t"]]["label"] == "Kota Malang"
+    # The visit in the compact form the page's filters read: day, agreements, topics.
+    ((day, agreements, *topics),) = edge["v"]
+    assert day == (dt.date(2026, 1, 12) - dt.date(1970, 1, 1)).days and agreements == 1
+    assert sorted(data["topics"][t][0] for t in topics) == sorted(
+        example_net.edges[REGION + "15.71", KOTA_MALANG]["visits"][0]["topics"])
+    (visit,) = edge["tip"]
     assert visit["leaders"] == ["Maulana (Wali Kota Jambi)"]
     assert visit["sources"][0]["url"].startswith("https://example.org/")
+    assert visit["trust"] == {"method": "reviewed"}
     legend = [item["label"] for item in data["legend"]]
     assert legend == ["kabupaten (regency)", "kota (city)", "provinsi (province)"]
 
@@ -325,17 +339,18 @@ def test_hostile_text_is_escaped_in_the_html(hostile_store, tmp_path):
     labels = {n["label"] for n in data["nodes"]}
     assert f"Kota {XSS_IMG}" in labels
     # Kept verbatim, to be shown as text.
-    edge = next(e for e in data["edges"] if e["tip"]["from"] == "Kota Jambi")
-    assert [XSS_IMG, 1] in edge["tip"]["topics"]
-    hostile = next(e for e in data["edges"] if e["tip"]["from"] != "Kota Jambi")
-    (visit,) = hostile["tip"]["visits"]
+    edge = edge_from(data, "Kota Jambi")
+    assert [XSS_IMG, 1] in data["topics"]
+    assert [t for t, _n in data["topics"]].index(XSS_IMG) in edge["v"][0][2:]
+    hostile = edge_from(data, f"Kota {XSS_IMG}")
+    (visit,) = hostile["tip"]
     assert visit["leaders"][0].startswith(XSS_SCRIPT)
     assert visit["sources"][0]["text"] == f"{XSS_SCRIPT} Judul {XSS_IMG}"
 
 
 def test_only_http_sources_become_links(hostile_store):
     data = page_data(build_network(hostile_store))
-    sources = [s for e in data["edges"] for v in e["tip"]["visits"] for s in v["sources"]]
+    sources = [s for e in data["edges"] for v in e["tip"] for s in v["sources"]]
     assert any(s.get("url", "").startswith("https://example.org/berita/plain") for s in sources)
     evil = [s for s in sources if JS_URL in s["text"]]
     assert evil and all("url" not in s for s in evil)
@@ -381,14 +396,15 @@ def test_bad_options_are_errors(example_net):
         render_html(example_net, color_by="mood")
 
 
-def test_max_edges_keeps_the_most_visited_and_says_so(example_net):
+def test_max_edges_is_a_budget_and_the_page_says_so(example_net):
     data = page_data(example_net, max_edges=3)
-    assert len(data["edges"]) == 3
+    # Every pair is in the page (its filters choose among them); three are drawn.
+    assert len(data["edges"]) == 11 and data["budget"] == 3
     assert data["summary"].endswith("· 3 pairs")
-    (note,) = data["notes"]
-    assert note.startswith("Showing the 3 most visited of 11 pairs (3 of 11 visits); 8 pairs left out")
-    assert len(data["nodes"]) == len({x for e in data["edges"] for x in (e["from"], e["to"])})
-    assert len(page_data(example_net, max_edges=0)["edges"]) == 11
+    assert data["budget_note"].startswith(
+        "Drawing the 3 most visited of 11 pairs (3 of 11 visits); the other 8 pairs are left out")
+    assert not data["notes"]
+    assert page_data(example_net, max_edges=0)["budget_note"] is None
 
 
 def test_sizes_grow_slowly():
@@ -408,6 +424,11 @@ def test_write_html_is_atomic_and_reports(example_net, tmp_path):
     assert out.read_bytes().startswith(b"<!DOCTYPE html>")
     assert report.bytes == out.stat().st_size and report.shown_pairs == 11
     assert report.summary() == f"20 regions, 11 visits in 11 pairs → {out}"
+    budget = write_html(example_net, out, max_edges=4)
+    assert (budget.shown_pairs, budget.pairs, budget.shown_visits) == (4, 11, 4)
+    assert budget.summary() == (f"20 regions, 11 visits in 11 pairs → {out}; the page draws "
+                                "the 4 most visited pairs at a time (4 visits at first; "
+                                "--max-edges 0 draws them all)")
     assert [p.name for p in tmp_path.iterdir()] == ["g.html"]  # no temporary file left
     with pytest.raises(KGraphError, match="cannot write"):
         write_html(example_net, tmp_path / "no" / "such" / "dir.html")
@@ -426,8 +447,8 @@ def test_viz_command(invoke, annotated_store, tmp_path):
                     "--region-type", "kota", "--max-edges", "1")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        "2 regions, 1 of 3 pairs (1 of 3 visits) → map.html; the least visited pairs are "
-        "left out (--max-edges 0 draws them all)")
+        "6 regions, 3 visits in 3 pairs → map.html; the page draws the most visited pair "
+        "at a time (1 visit at first; --max-edges 0 draws them all)")
     soup = BeautifulSoup((tmp_path / "map.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.title.string == "Peta"
     assert "since 2025-11-01" in soup.find(class_="kg-filters").get_text()

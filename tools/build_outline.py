@@ -38,7 +38,7 @@ PACKAGE = ("world-atlas", "2.0.2")
 SOURCE_FILE = "land-50m.json"
 #: The map's frame (west, south, east, north): Indonesia (94.9°E–141.0°E, 11.0°S–6.1°N)
 #: with a margin, so that its neighbours' coasts frame it.
-FRAME = (92.0, -13.0, 144.0, 9.0)
+FRAME = (84.0, -22.0, 152.0, 18.0)
 UNIT = 0.01  # degrees per stored integer
 Point = tuple[float, float]
 
