@@ -16,8 +16,9 @@ from .resources import data_path
 #: Canvas units per degree, and the central meridian of the map.
 SCALE = 60.0
 LON0 = 118.0
-#: Regions closer than this (degrees) share a place: a province and its capital city.
-SAME_PLACE = 0.02
+#: Regions closer than this (degrees, about 5 km) share a place: a province and its
+#: capital city, the seats of a kota and a kabupaten in one town.
+SAME_PLACE = 0.05
 #: How far (degrees) regions sharing a place are set apart, around it.
 SPREAD = 0.14
 OUTLINE_FILE = "indonesia-land.json"
@@ -35,20 +36,39 @@ def outline() -> dict[str, Any]:
 
 
 def spread(places: dict[Any, tuple[float, float]]) -> dict[Any, tuple[float, float]]:
-    """``places`` (key → (latitude, longitude)) with keys that share a place set apart on
-    a small circle around it, in the order of their keys; the others unchanged."""
-    groups: dict[tuple[int, int], list[Any]] = {}
-    for key, (lat, lon) in places.items():
-        cell = (round(lat / SAME_PLACE), round(lon / SAME_PLACE))
-        groups.setdefault(cell, []).append(key)
+    """``places`` (key → (latitude, longitude)) with keys that share a place (closer than
+    :data:`SAME_PLACE`, also through each other) set apart on a small circle around
+    their centre, in the order of their keys; the others unchanged."""
+    keys = sorted(places, key=str)
+    parent = {k: k for k in keys}
+
+    def root(k: Any) -> Any:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    cells: dict[tuple[int, int], list[Any]] = {}
+    for k in keys:
+        lat, lon = places[k]
+        cells.setdefault((math.floor(lat / SAME_PLACE), math.floor(lon / SAME_PLACE)), []).append(k)
+    for (i, j), members in cells.items():
+        near = [m for di in (-1, 0, 1) for dj in (-1, 0, 1) for m in cells.get((i + di, j + dj), ())]
+        for a in members:
+            for b in near:
+                if str(a) < str(b) and math.dist(places[a], places[b]) < SAME_PLACE:
+                    parent[root(b)] = root(a)
+    groups: dict[Any, list[Any]] = {}
+    for k in keys:
+        groups.setdefault(root(k), []).append(k)
     out = dict(places)
-    for keys in groups.values():
-        if len(keys) < 2:
+    for members in groups.values():
+        if len(members) < 2:
             continue
-        keys.sort(key=str)
-        lat0 = sum(places[k][0] for k in keys) / len(keys)
-        lon0 = sum(places[k][1] for k in keys) / len(keys)
-        for i, key in enumerate(keys):
-            angle = math.pi / 2 + 2 * math.pi * i / len(keys)  # the first one above
-            out[key] = (lat0 + SPREAD * math.sin(angle), lon0 + SPREAD * math.cos(angle))
+        lat0 = sum(places[k][0] for k in members) / len(members)
+        lon0 = sum(places[k][1] for k in members) / len(members)
+        radius = SPREAD * max(1.0, len(members) / 6)
+        for i, key in enumerate(members):
+            angle = math.pi / 2 + 2 * math.pi * i / len(members)  # the first one above
+            out[key] = (lat0 + radius * math.sin(angle), lon0 + radius * math.cos(angle))
     return out
