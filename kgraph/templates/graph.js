@@ -288,8 +288,8 @@
     restyleEdges();
   }
   var rescaling = false;
-  network.on("zoom", function () {
-    if (!geo || rescaling) return;
+  network.on("afterDrawing", function () {  // a zoom by the wheel, by fit(), by focus()
+    if (!geo || rescaling || Math.abs(network.getScale() - zoom) < 1e-9 * zoom) return;
     rescaling = true;
     requestAnimationFrame(function () { rescaling = false; rescale(); });
   });
