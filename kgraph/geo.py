@@ -9,9 +9,12 @@ from __future__ import annotations
 import functools
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .resources import data_path
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Canvas units per degree, and the central meridian of the map.
 SCALE = 60.0
@@ -72,3 +75,21 @@ def spread(places: dict[Any, tuple[float, float]]) -> dict[Any, tuple[float, flo
             angle = math.pi / 2 + 2 * math.pi * i / len(members)  # the first one above
             out[key] = (lat0 + radius * math.sin(angle), lon0 + radius * math.cos(angle))
     return out
+
+
+def places(net: "nx.DiGraph", nodes: list[str]) -> tuple[dict[str, tuple[float, float]], list[str]]:
+    """Canvas positions of ``nodes`` of ``net`` on the map (regions sharing a place set
+    apart), and the nodes without usable coordinates, which go in a row under the map."""
+    located, unplaced = {}, []
+    for n in nodes:
+        lat, lon = net.nodes[n].get("latitude"), net.nodes[n].get("longitude")
+        if (isinstance(lat, (int, float)) and isinstance(lon, (int, float))
+                and math.isfinite(lat) and math.isfinite(lon)
+                and abs(lat) <= 90 and abs(lon) <= 180):
+            located[n] = (float(lat), float(lon))
+        else:
+            unplaced.append(n)
+    out = {n: project(lat, lon) for n, (lat, lon) in spread(located).items()}
+    for i, n in enumerate(unplaced):  # a row under the map, left to right
+        out[n] = project(-14.0, 95.0 + 2.5 * i)
+    return out, unplaced

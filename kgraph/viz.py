@@ -281,23 +281,6 @@ def _compact(visits: list[dict[str, Any]], topic_ids: dict[str, int]) -> list[li
              *sorted(topic_ids[t] for t in set(v.get("topics", ())))] for v in visits]
 
 
-def _places(net: "nx.DiGraph", nodes: list[str]) -> tuple[dict[str, tuple[float, float]], list[str]]:
-    """Canvas positions of the nodes on the map, and the nodes without coordinates."""
-    located, unplaced = {}, []
-    for n in nodes:
-        lat, lon = net.nodes[n].get("latitude"), net.nodes[n].get("longitude")
-        if (isinstance(lat, (int, float)) and isinstance(lon, (int, float))
-                and math.isfinite(lat) and math.isfinite(lon)
-                and abs(lat) <= 90 and abs(lon) <= 180):
-            located[n] = (float(lat), float(lon))
-        else:
-            unplaced.append(n)
-    places = {n: geo.project(lat, lon) for n, (lat, lon) in geo.spread(located).items()}
-    for i, n in enumerate(unplaced):  # a row under the map, left to right
-        places[n] = geo.project(-14.0, 95.0 + 2.5 * i)
-    return places, unplaced
-
-
 def _check(layout: str, color_by: str, max_edges: int, lang: str) -> None:
     for value, allowed, what in ((layout, LAYOUTS, "layout"), (color_by, COLOR_BY, "colouring"),
                                  (lang, LANGS, "language")):
@@ -324,7 +307,7 @@ def page_data(net: nx.DiGraph, *, title: str | None = None, color_by: str = "typ
     topic_ids = {t: i for i, t in enumerate(topics)}
 
     legend: dict[Any, tuple[str, str]] = {}
-    places, unplaced = _places(net, shown) if layout == "geo" else ({}, [])
+    places, unplaced = geo.places(net, shown) if layout == "geo" else ({}, [])
     nodes = []
     for n in shown:
         data = net.nodes[n]
