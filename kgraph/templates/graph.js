@@ -645,13 +645,14 @@
     return box;
   }
 
-  function place(pos) {
+  function place(pos) {  // beside the pointer, over the graph rather than the side panel
     var margin = 12;
     var x = pos.x + 14;
     var y = pos.y + 14;
     var w = tip.offsetWidth;
     var h = tip.offsetHeight;
-    if (x + w + margin > window.innerWidth) x = Math.max(margin, pos.x - w - 14);
+    var right = Math.min(window.innerWidth, main.getBoundingClientRect().right);
+    if (x + w + margin > right) x = Math.max(margin, pos.x - w - 14);
     if (y + h + margin > window.innerHeight) y = Math.max(margin, window.innerHeight - h - margin);
     tip.style.left = x + "px";
     tip.style.top = y + "px";
