@@ -499,6 +499,8 @@ def _table_topics(visits: dict[str, _Visit], table: "VisitTable", kinds: set[int
                 visit.topics.append(label)
             elif k in kinds:
                 rest.append((iri, k, term_value(x)))
+        if len(visit.topics) > 1:
+            visit.topics = sorted(set(visit.topics))
     return rest
 
 
@@ -581,10 +583,12 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
     query = "SELECT ?v ?k ?x WHERE { %s " + " UNION ".join(branches) + " }"
     rows = _detail_rows(graph, query, visits, every) if branches else iter(())
     found: dict[int, list[tuple[_Visit, str]]] = defaultdict(list)
+    touched: dict[str, _Visit] = {}
     for v, k, x in itertools.chain(known, rows):
         visit = visits.get(v)
         if visit is not None:
             found[k].append((visit, x))
+            touched[v] = visit
 
     for visit, date in found[0]:
         visit.date = max(visit.date or "", date)
@@ -627,7 +631,7 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
         if confidence is not None and (visit.confidence is None or confidence > visit.confidence):
             visit.confidence = confidence
 
-    for visit in visits.values():  # sorted, and once each (a row can come twice)
+    for visit in touched.values():  # sorted, and once each (a row can come twice)
         if len(visit.topics) > 1:
             visit.topics = sorted(set(visit.topics))
         if visit.leaders:
@@ -658,6 +662,16 @@ def _unique_people(people: list[dict[str, str]]) -> list[dict[str, str]]:
 
 def _edge_data(pair: list[_Visit]) -> dict[str, Any]:
     # ``pair`` is sorted latest first, undated visits last.
+    if len(pair) == 1:  # most pairs of a large store: the same, without the sorting
+        v = pair[0]
+        return {
+            "count": 1, "first": v.date, "last": v.date, "dates": [v.date] if v.date else [],
+            "topics": dict.fromkeys(v.topics, 1),
+            "leaders": sorted({p["name"] for p in v.leaders}) if v.leaders else [],
+            "agreements": list(v.agreements),
+            "sources": sorted({s["url"] for s in v.sources if s["url"]}) if v.sources else [],
+            "visits": [v.as_dict()],
+        }
     dates = sorted(v.date for v in pair if v.date)
     topics: dict[str, int] = {}
     for v in pair:

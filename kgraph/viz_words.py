@@ -127,14 +127,14 @@ WORDS: dict[str, dict[str, Word]] = {
         "type_provinsi": "provinsi",
         "type_none": "daerah tak dikenali",
         "province_none": "tanpa provinsi (tak dikenali)",
-        "budget_note": "Menggambar {shown} pasangan yang paling sering berkunjung dari {total} "
+        "budget_note": "Menggambar {shown} pasangan dengan kunjungan terbanyak dari {total} "
                        "pasangan ({shown_visits} dari {visits} kunjungan); {left} pasangan "
                        "lainnya tidak digambar. Persempit dengan penyaring di atas, atau gambar "
                        "semua pasangan dengan --max-edges 0.",
-        "budget_note_filtered": "Menggambar {shown} pasangan yang paling sering berkunjung dari "
+        "budget_note_filtered": "Menggambar {shown} pasangan dengan kunjungan terbanyak dari "
                                 "{total} pasangan yang cocok ({shown_visits} dari {visits} "
                                 "kunjungan).",
-        "cut_note": "Halaman ini memuat {shown} pasangan yang paling sering berkunjung dari "
+        "cut_note": "Halaman ini memuat {shown} pasangan dengan kunjungan terbanyak dari "
                     "{total} pasangan ({shown_visits} dari {visits} kunjungan); sisanya "
                     "ditinggalkan saat jaringan dibuat.",
         "unplaced_note": "{n} daerah tanpa koordinat (tak dikenali) ada di baris bawah.",
@@ -171,8 +171,8 @@ WORDS: dict[str, dict[str, Word]] = {
         "extracted": "diekstraksi, {c}",
         "extracted_plain": "diekstraksi",
         "no_details": "Pemimpin rombongan, sumber, dan cara pembacaan kunjungan hanya disimpan "
-                      "untuk pasangan yang paling sering berkunjung; kgraph viz --around "
-                      "suatu daerah menampilkan semua pasangannya.",
+                      "untuk pasangan dengan kunjungan terbanyak; kgraph viz --around suatu "
+                      "daerah menampilkan semua pasangannya.",
         "close": "Tutup",
     },
 }
