@@ -375,8 +375,9 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
     for (a, b), vs in pairs.items():
         made[a] += len(vs)
         received[b] += len(vs)
-        partners[a][(b, 0)] += len(vs)
-        partners[b][(a, 1)] += len(vs)
+        if a != b:  # a visit inside one province (--level province) is no partnership
+            partners[a][(b, 0)] += len(vs)
+            partners[b][(a, 1)] += len(vs)
     totals = {"regions": len(set(made) | set(received)), "pairs": len(pairs),
               "visits": sum(made.values())}
 

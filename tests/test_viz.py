@@ -626,7 +626,7 @@ def test_tooltips_say_how_each_visit_was_read(example_store):
     assert all(0 < t["confidence"] <= 1 for t in extracted)
 
 
-def test_province_level(annotated_store):
+def test_province_level(annotated_store, example_store):
     regions = build_network(annotated_store)
     provinces = build_network(annotated_store, level="province")
     assert provinces.graph["level"] == "province"
@@ -644,6 +644,12 @@ def test_province_level(annotated_store):
     assert east_java["visits_received"] == sum(
         d["count"] for a, b, d in regions.edges(data=True)
         if regions.nodes[b]["province_code"] == "35")
+    # Kabupaten Kutai Timur → Kota Bontang (a raw example) is inside Kalimantan Timur: a
+    # loop of one visit, counted as made and received, but no partner of itself.
+    whole = build_network(example_store, level="province")
+    kaltim = REGION + "64"
+    assert whole.edges[kaltim, kaltim]["count"] == 1
+    assert kaltim not in {p["region"] for p in whole.nodes[kaltim]["partners"]}
     around = build_network(annotated_store, level="province", around="Kota Malang")
     assert REGION + "35" in around and REGION + "35.73" not in around
     data = page_data(provinces, layout="geo")

@@ -534,6 +534,7 @@
       var edge = EDGES[e], c = counts[e];
       if (!c) return;
       var other = edge.f === id ? edge.t : edge.f;
+      if (other === id) return;  // a loop: visits inside one province
       var row = by[other] || (by[other] = [NODES[other].label, 0, 0]);
       if (edge.f === id) row[1] += c;
       if (edge.t === id) row[2] += c;
