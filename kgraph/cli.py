@@ -272,7 +272,7 @@ def _network_filters(topics, since, until, region_types, min_visits, around) -> 
 @network_filter_options
 @click.option("--layout", type=click.Choice(["force", "geo"]), default="force", show_default=True,
               help="force: arranged by a physics simulation; geo: each region at its "
-                   "longitude/latitude, a map of Indonesia.")
+                   "longitude/latitude over the coastline of Indonesia.")
 @click.option("--color-by", type=click.Choice(["type", "province"]), default="type",
               show_default=True, help="Colour regions by type (kota/kabupaten/provinsi) or by province.")
 @click.option("--max-edges", type=click.IntRange(min=0), default=200, show_default=True,
