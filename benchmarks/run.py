@@ -7,6 +7,11 @@ plain rdflib implementation of the same operation measured in the same run.
     python benchmarks/run.py                       # 1k and 10k visits (a few minutes)
     python benchmarks/run.py --sizes 100k          # the targets of the README (~30 min)
     python benchmarks/run.py --sizes 100k --no-rdflib
+    python benchmarks/run.py --sizes 100k --ops viz,open  # the viz page, made and opened
+
+"open ... in Chromium" is the time from the start of navigation to a drawn, stable page
+(headless Debian chromium through Playwright, as the page's own clock measures it; a new
+browser each run).
 
 Stores are generated once into --work (default: benchmarks/.work, git-ignored) with
 benchmarks/generate.py and reused by later runs.
@@ -30,6 +35,7 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate_articles  # noqa: E402
 from storecopy import copy_store  # noqa: E402
+from viz_bench import browse  # noqa: E402
 
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 PY = sys.executable
@@ -73,7 +79,7 @@ g.serialize(sys.argv[1], format="turtle")
 @dataclass
 class Measure:
     seconds: list[float]
-    peak_mb: float
+    peak_mb: float | None
     ok: bool
     note: str = ""
 
@@ -102,6 +108,17 @@ def run(cmd: list[str], *, setup=None, repeats: int = 3, cwd: Path | None = None
         times.append(elapsed)
         peak = max(peak, usage.ru_maxrss / 1024)
     return Measure(times, peak, ok, note)
+
+
+def open_page(html: Path, repeats: int) -> Measure:
+    """Open ``html`` in a new headless Chromium ``repeats`` times: seconds until stable."""
+    times = []
+    try:
+        for _ in range(repeats):
+            times.append(browse(html)["stable_s"])
+    except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not stop
+        return Measure(times, None, False, f"{type(exc).__name__}: {exc}".splitlines()[0])
+    return Measure(times, None, True)
 
 
 def kgraph(*args: str) -> list[str]:
@@ -141,7 +158,10 @@ def main() -> None:
     parser.add_argument("--rdflib-repeats", type=int, default=1)
     parser.add_argument("--no-rdflib", action="store_true")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
+    parser.add_argument("--ops", help="only the operations whose names start with one of "
+                                      "these (comma-separated), e.g. viz,open")
     args = parser.parse_args()
+    only = tuple(args.ops.split(",")) if args.ops else None
     args.work.mkdir(parents=True, exist_ok=True)
     rows: list[tuple] = []
     for size in args.sizes.split(","):
@@ -165,7 +185,14 @@ def main() -> None:
              fresh_copy, None),
             ("viz (whole store)", kgraph("viz", "--store", str(store), "-o",
                                          str(args.work / "graph.html")), None, None),
+            ("viz --layout geo", kgraph("viz", "--store", str(store), "--layout", "geo",
+                                        "-o", str(args.work / "map.html")), None, None),
         ]
+        pages = [("open the viz page in Chromium", args.work / "graph.html"),
+                 ("open the geo page in Chromium", args.work / "map.html")]
+        if only:
+            ops = [op for op in ops if op[0].startswith(only)]
+            pages = [page for page in pages if page[0].startswith(only)]
         for name, cmd, setup, baseline in ops:
             repeats = 1 if "10,000" in name else args.repeats
             m = run(cmd, setup=setup, repeats=repeats)
@@ -179,9 +206,17 @@ def main() -> None:
                                setup=fresh_copy, repeats=args.rdflib_repeats)
             extra = ""
             if name.startswith("viz") and m.ok:
-                extra = f"HTML {(args.work / 'graph.html').stat().st_size / 1e6:.1f} MB"
+                page = args.work / ("map.html" if "geo" in name else "graph.html")
+                extra = f"HTML {page.stat().st_size / 1e6:.1f} MB"
             rows.append((size, name, m, base, extra))
             print(_row(size, name, m, base, extra), flush=True)
+        for name, html in pages:
+            if not html.exists():
+                print(f"| {size} | {name} | no page: run the viz operations first |", flush=True)
+                continue
+            m = open_page(html, args.repeats)
+            rows.append((size, name, m, None, ""))
+            print(_row(size, name, m, None, ""), flush=True)
     print()
     print("| size | operation | kgraph median | peak memory | rdflib median | rdflib peak | "
           "speed-up | note |")
@@ -197,7 +232,8 @@ def _row(size, name, m: Measure, base: Measure | None, extra: str) -> str:
     b_peak = f"{base.peak_mb:.0f} MB" if base and base.ok else "—"
     ratio = f"{base.median / m.median:.0f}×" if base and base.ok else "—"
     runs = f" ({len(m.seconds)} runs)"
-    return (f"| {size} | {name} | {m.median:.2f} s{runs} | {m.peak_mb:.0f} MB | {b_time} | "
+    peak = f"{m.peak_mb:.0f} MB" if m.peak_mb is not None else "—"
+    return (f"| {size} | {name} | {m.median:.2f} s{runs} | {peak} | {b_time} | "
             f"{b_peak} | {ratio} | {extra} |")
 
 

@@ -11,7 +11,8 @@ from .articles import DEFAULT_MAX_BYTES, iter_article_paths
 from .errors import KGraphError, UsageError
 from .fetch_cli import echo_fetch_outcomes, fetch_command, web_options
 from .options import (
-    RegistryChoice, fetch_options, network_filter_options, output_option, store_options,
+    RegistryChoice, fetch_options, level_option, network_filter_options, output_option,
+    store_options,
 )
 from .sync_cli import pull_command, push_command
 
@@ -267,18 +268,21 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
                    "network) or csv (the visits preset) [default: from the -o extension, "
                    "else ttl].")
 @output_option("Write to FILE (atomically) instead of standard output.")
+@level_option
 @store_options
-def export(fmt: str | None, output: str, store: str) -> None:
+def export(fmt: str | None, output: str, level: str, store: str) -> None:
     """Export the whole store as RDF, as a visit network, or as a table of visits.
 
     ttl is sorted like the store itself; nt is sorted N-Triples; graphml has one node
     per region (label, code, type, province, coordinates) and one edge per visitor →
-    host pair (visits, first and last date), for Gephi, Cytoscape or networkx.
+    host pair (visits, first and last date), for Gephi, Cytoscape or networkx;
+    --level province makes it the network of provinces.
 
     \b
     Example:
         kgraph export --format nt -o kgraph.nt
         kgraph export -o network.graphml
+        kgraph export --level province -o provinces.graphml
         kgraph export --format csv -o - | head
     """
     from .export import export as run_export
@@ -286,9 +290,9 @@ def export(fmt: str | None, output: str, store: str) -> None:
 
     try:
         if output != "-":
-            run_export(fmt, store=store, output=output)
+            run_export(fmt, store=store, output=output, level=level)
             return
-        chunks = export_chunks(fmt or guess_format(output), store=store)
+        chunks = export_chunks(fmt or guess_format(output), store=store, level=level)
     except KGraphError as exc:
         raise _fail(exc) from None
     _emit(chunks, output)
@@ -310,14 +314,17 @@ def _notes(net) -> None:  # type: ignore[no-untyped-def]
 @network_filter_options
 @click.option("--layout", type=click.Choice(["force", "geo"]), default="force", show_default=True,
               help="force: arranged by a physics simulation; geo: each region at its "
-                   "longitude/latitude, a map of Indonesia.")
+                   "longitude/latitude over the coastline of Indonesia.")
 @click.option("--color-by", type=click.Choice(["type", "province"]), default="type",
               show_default=True, help="Colour regions by type (kota/kabupaten/provinsi) or by province.")
-@click.option("--max-edges", type=click.IntRange(min=0), default=2000, show_default=True,
-              help="Draw only this many pairs, the most visited (0: all); the page says "
-                   "what was left out.")
-@click.option("--title", default="kgraph: visits between regions", show_default=True,
-              help="Title of the page.")
+@click.option("--max-edges", type=click.IntRange(min=0), default=200, show_default=True,
+              help="Draw at most this many pairs at a time, the most visited under the "
+                   "page's filters (0: all); the page says what it leaves out.")
+@level_option
+@click.option("--lang", type=click.Choice(["en", "id"]), default="en", show_default=True,
+              help="Language of the page's own words: en (English) or id (Indonesian).")
+@click.option("--title", help="Title of the page [default: 'kgraph: visits between regions', "
+                              "or its --lang id words].")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
               default="kgraph.html", show_default=True,
               help="Write the page to FILE (atomically); - for standard output.")
@@ -325,30 +332,34 @@ def _notes(net) -> None:  # type: ignore[no-untyped-def]
 @store_options
 def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  # type: ignore[no-untyped-def]
         min_visits: int, around: str | None, layout: str, color_by: str, max_edges: int,
-        title: str, output: str, open_page: bool, store: str) -> None:
+        level: str, lang: str, title: str | None, output: str, open_page: bool,
+        store: str) -> None:
     """Draw the network of visits as an interactive HTML page that works offline.
 
     Regions are circles (size: visits made and received; colour: type or province),
     an arrow goes from visitor to host (width: visits of the pair). Hovering shows
     a region's code, visits and top partners, or a pair's dates, topics, leaders,
-    agreements and sources. The page is one file with no network access at all.
+    agreements, sources and whether each visit was reviewed or extracted. The page
+    filters by years and topic, finds a region, and draws the most visited pairs up to
+    --max-edges. The page is one file with no network access at all.
 
     \b
     Example:
         kgraph viz --open
         kgraph viz --layout geo --color-by province -o map.html
+        kgraph viz --layout geo --level province --lang id
         kgraph viz --topic "pengelolaan sampah" --since 2025-01-01
         kgraph viz --around "Kota Malang" --title "Who visits Malang"
     """
     from .network import build_network
-    from .viz import TIP_VISITS, open_in_browser, render_html, write_html
+    from .viz import TIP_PAIRS, TIP_VISITS, open_in_browser, render_html, write_html
 
     try:
-        net = build_network(store, max_edges=max_edges, tip_visits=TIP_VISITS,
+        net = build_network(store, tip_visits=TIP_VISITS, tip_pairs=TIP_PAIRS, level=level,
                             **_network_filters(topics, since, until, region_types,
                                                min_visits, around))
         options = {"title": title, "color_by": color_by, "layout": layout,
-                   "max_edges": max_edges}
+                   "max_edges": max_edges, "lang": lang}
         _notes(net)
         if output == "-":
             _emit([render_html(net, **options).encode("utf-8")], output)
@@ -370,9 +381,10 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
               help="Entries in each ranked list.")
 @click.option("--full", is_flag=True,
               help="Do not fit the table to the terminal's width (long names are kept).")
+@level_option
 @store_options
 def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  # type: ignore[no-untyped-def]
-          min_visits: int, around: str | None, fmt: str, top: int, full: bool,
+          min_visits: int, around: str | None, fmt: str, top: int, full: bool, level: str,
           store: str) -> None:
     """Figures of the visit network: regions, visits, pairs, agreements, the most
     visited hosts and most active visitors, reciprocated pairs, top topics and
@@ -385,12 +397,13 @@ def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...], 
         kgraph stats
         kgraph stats --since 2025-01-01 --top 5
         kgraph stats --region-type kota --format json
+        kgraph stats --level province
     """
     from .network import build_network
     from .stats import format_stats, network_stats
 
     try:
-        net = build_network(store, details=("topics", "agreements"),
+        net = build_network(store, details=("topics", "agreements"), level=level,
                             **_network_filters(topics, since, until, region_types,
                                                min_visits, around))
     except KGraphError as exc:

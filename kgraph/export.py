@@ -6,6 +6,7 @@ the region → region visit network, or as the CSV of the ``visits`` preset.
 from __future__ import annotations
 
 import io
+import math
 import os
 import sys
 from pathlib import Path
@@ -48,19 +49,23 @@ def _rdf(fmt: ox.RdfFormat) -> Callable[[ox.Store], Iterable[bytes]]:
     return export
 
 
+# %s: how a visit's regions (?r1, ?r2) become the nodes ?from and ?to, by level.
 _NETWORK = """
 SELECT ?from ?to ?visits ?first ?last WHERE {
   SELECT ?from ?to (COUNT(?visit) AS ?visits) (MIN(?date) AS ?first) (MAX(?date) AS ?last)
   WHERE {
-    ?visit a kg:Visit ; kg:visitor/kg:region ?from ; kg:hostedBy/kg:region ?to .
+    ?visit a kg:Visit ; kg:visitor/kg:region ?r1 ; kg:hostedBy/kg:region ?r2 .
+    %s
     OPTIONAL { ?visit kg:date ?date }
   }
   GROUP BY ?from ?to
 }"""
 _REGIONS = """
 SELECT ?region ?label ?code ?type ?province ?latitude ?longitude WHERE {
-  { SELECT DISTINCT ?region WHERE { ?visit a kg:Visit .
-      { ?visit kg:visitor/kg:region ?region } UNION { ?visit kg:hostedBy/kg:region ?region } } }
+  { SELECT DISTINCT ?region WHERE { ?visit a kg:Visit ;
+      kg:visitor/kg:region ?r1 ; kg:hostedBy/kg:region ?r2 .
+      %s
+      VALUES ?side { 1 2 } BIND(IF(?side = 1, ?from, ?to) AS ?region) } }
   OPTIONAL { ?region rdfs:label ?label }
   OPTIONAL { ?region kg:code ?code }
   OPTIONAL { ?region kg:regionType ?type }
@@ -70,36 +75,67 @@ SELECT ?region ?label ?code ?type ?province ?latitude ?longitude WHERE {
 }"""
 
 
-def visit_network(graph: ox.Store):  # type: ignore[no-untyped-def]
+#: The levels of the network (see :mod:`kgraph.levels`): a region as itself, or as its
+#: province (a province and an unresolved region, which have none, stand for themselves).
+_LEVEL_NODES = {
+    "region": "BIND(?r1 AS ?from) BIND(?r2 AS ?to)",
+    "province": "OPTIONAL { ?r1 kg:province ?p1 } OPTIONAL { ?r2 kg:province ?p2 } "
+                "BIND(COALESCE(?p1, ?r1) AS ?from) BIND(COALESCE(?p2, ?r2) AS ?to)",
+}
+
+
+def visit_network(graph: ox.Store, level: str = "region"):  # type: ignore[no-untyped-def]
     """The region → region visit network as a ``networkx.DiGraph``: nodes are region IRIs
     (label, code, type, province, latitude, longitude), edges carry ``visits`` (the
-    number of visits between the pair) and the ``first`` and ``last`` known dates."""
+    number of visits between the pair) and the ``first`` and ``last`` known dates. At
+    ``level="province"`` the nodes are provinces. Nodes and edges come in the order of
+    their IRIs, whatever the order the store answers in."""
     import networkx as nx
 
+    from .levels import check_level
+
+    check_level(level)
     network = nx.DiGraph()
-    for row in graph.query(_REGIONS, prefixes=_PREFIXES):
+    nodes = []
+    for row in graph.query(_REGIONS % _LEVEL_NODES[level], prefixes=_PREFIXES):
         attributes = {}
         for name in ("label", "code", "type", "province", "latitude", "longitude"):
             term = row[name]
             if term is None:
                 continue
-            attributes[name] = float(term.value) if name in ("latitude", "longitude") \
-                else term.value
-        network.add_node(row["region"].value, **attributes)
-    for row in graph.query(_NETWORK, prefixes=_PREFIXES):
+            if name in ("latitude", "longitude"):
+                value = _coordinate(term.value)
+                if value is not None:
+                    attributes[name] = value
+            else:
+                attributes[name] = term.value
+        nodes.append((row["region"].value, attributes))
+    network.add_nodes_from(sorted(nodes, key=lambda n: n[0]))
+    edges = []
+    for row in graph.query(_NETWORK % _LEVEL_NODES[level], prefixes=_PREFIXES):
         attributes = {"visits": int(row["visits"].value)}
         for name in ("first", "last"):
             if row[name] is not None:
                 attributes[name] = row[name].value
-        network.add_edge(row["from"].value, row["to"].value, **attributes)
+        edges.append((row["from"].value, row["to"].value, attributes))
+    network.add_edges_from(sorted(edges, key=lambda e: (e[0], e[1])))
     return network
 
 
-def _graphml(graph: ox.Store) -> Iterable[bytes]:
+def _coordinate(text: str) -> float | None:
+    """A latitude or longitude; None for one that is not a finite number."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _graphml(graph: ox.Store, level: str = "region") -> Iterable[bytes]:
     import networkx as nx
 
     buffer = io.BytesIO()
-    nx.write_graphml(visit_network(graph), buffer, named_key_ids=True)
+    nx.write_graphml(visit_network(graph, level), buffer, named_key_ids=True)
     return [buffer.getvalue()]
 
 
@@ -138,28 +174,42 @@ def guess_format(output: str | os.PathLike[str] | None) -> str:
                             f"extension {suffix}", hint=f"use one of {known}, or give --format")
 
 
-def export_chunks(fmt: str, *, store: str | os.PathLike[str] = DEFAULT_STORE) -> Iterable[bytes]:
-    """The export of the store in ``fmt`` (an :data:`EXPORTERS` name), as byte chunks.
+#: The formats that draw the network at a level (``level=`` of :func:`export_chunks`).
+LEVELLED = ("graphml",)
 
-    Raises :class:`ExportError` for an unknown format and
-    :class:`~kgraph.errors.StoreError` when the store is missing or invalid.
+
+def export_chunks(fmt: str, *, store: str | os.PathLike[str] = DEFAULT_STORE,
+                  level: str = "region") -> Iterable[bytes]:
+    """The export of the store in ``fmt`` (an :data:`EXPORTERS` name), as byte chunks;
+    ``level`` (``region`` or ``province``) for the formats in :data:`LEVELLED`.
+
+    Raises :class:`ExportError` for an unknown format or a level the format has not,
+    and :class:`~kgraph.errors.StoreError` when the store is missing or invalid.
     """
     try:
         exporter = EXPORTERS[fmt][0]
     except KeyError:
         raise ExportFormatError(f"unknown export format {fmt!r}; formats: "
                           f"{', '.join(EXPORTERS)}") from None
+    if fmt in LEVELLED:
+        from .levels import check_level
+
+        check_level(level)
+        return exporter(open_graph(store), level=level)  # type: ignore[call-arg]
+    if level != "region":
+        raise ExportError(f"--level {level} applies to the {', '.join(LEVELLED)} export "
+                          f"only, not to {fmt}")
     return exporter(open_graph(store))
 
 
 def export(fmt: str | None = None, *, store: str | os.PathLike[str] = DEFAULT_STORE,
-           output: str | os.PathLike[str] = "-") -> str:
+           output: str | os.PathLike[str] = "-", level: str = "region") -> str:
     """Write the store in ``fmt`` (default: guessed from ``output``'s extension, else
-    Turtle) to ``output``, a file written atomically or ``-`` for standard output.
-    Returns the format used. Raises :class:`ExportError` or
-    :class:`~kgraph.errors.StoreError`."""
+    Turtle) to ``output``, a file written atomically or ``-`` for standard output;
+    ``level`` as for :func:`export_chunks`. Returns the format used. Raises
+    :class:`ExportError` or :class:`~kgraph.errors.StoreError`."""
     fmt = fmt or guess_format(output)
-    chunks = export_chunks(fmt, store=store)
+    chunks = export_chunks(fmt, store=store, level=level)
     if os.fspath(output) == "-":
         out = sys.stdout.buffer
         for chunk in chunks:

@@ -13,12 +13,16 @@ a scan of one predicate, no self-joins) and joins them in Python into a
   ``dates``, ``topics`` (label → number of visits, most frequent first), ``leaders``,
   ``agreements``, ``sources`` (URLs) and ``visits``: one dict per visit, latest first, with
   ``iri``, ``date``, ``topics``, ``leaders``/``receivers`` (``{"name", "role"}``),
-  ``agreements`` and ``sources`` (``{"url", "title"}``).
+  ``agreements``, ``sources`` (``{"url", "title"}``), ``methods`` (``kg:method``:
+  "annotated", "extracted") and ``confidence`` (the highest ``kg:confidence``, or None);
+  ``details`` is False for a pair whose people, sources and methods were not read (see
+  ``tip_pairs``).
 
 Filters select visits (``topics``, ``since``, ``until``, ``region_types``), then pairs
 (``min_visits``), then a neighbourhood (``around``); ``max_edges`` keeps the most visited
-pairs. The graph's attributes: ``filters`` (in words), and ``regions``, ``pairs`` and
-``visits`` of the network before ``max_edges``.
+pairs. ``level="province"`` draws each region as its province (see :mod:`kgraph.levels`).
+The graph's attributes: ``filters`` (in words), ``filter`` (the :class:`NetworkFilter`),
+``level``, and ``regions``, ``pairs`` and ``visits`` of the network before ``max_edges``.
 
 Reading is planned for a large store on disk (100k visits): one scan of the visits
 (visitor, host), one of their dates, and the details only of the visits kept (by VALUES
@@ -29,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import itertools
+import math
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -37,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 import pyoxigraph as ox
 
 from .errors import KGraphError, UsageError
+from .levels import at_level, check_level
 from .namespace import DATA_PREFIXES, PREFIXES
 from .views import (AGREEMENT, TOPIC, VisitTable, blocks, date_value, select_tsv, term_value,
                     tsv_rows)
@@ -97,7 +103,9 @@ SELECT ?a ?url ?title ?label WHERE {
 _ALL_VISITS = "?v kg:visitor [] ."  # every visit (faster than "?v a kg:Visit")
 #: The details a network can carry for each visit; :func:`build_network` reads them all
 #: by default.
-DETAILS = ("topics", "people", "agreements", "sources")
+DETAILS = ("topics", "people", "agreements", "sources", "trust")
+#: Details read only for the visits a tooltip lists (see ``tip_visits``).
+_TIP_DETAILS = {"people", "sources", "trust"}
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,7 @@ class NetworkFilter:
         return out
 
 
-@dataclass
+@dataclass(slots=True)
 class _Visit:
     iri: str
     visitor: str
@@ -140,11 +148,14 @@ class _Visit:
     receivers: list[dict[str, str]] = field(default_factory=list)
     agreements: list[str] = field(default_factory=list)
     sources: list[dict[str, str]] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)
+    confidence: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"iri": self.iri, "date": self.date, "topics": self.topics,
                 "leaders": self.leaders, "receivers": self.receivers,
-                "agreements": self.agreements, "sources": self.sources}
+                "agreements": self.agreements, "sources": self.sources,
+                "methods": self.methods, "confidence": self.confidence}
 
 
 def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:
@@ -168,6 +179,8 @@ def build_network(
     max_edges: int = 0,
     details: Iterable[str] = DETAILS,
     tip_visits: int = 0,
+    tip_pairs: int = 0,
+    level: str = "region",
 ) -> "nx.DiGraph":
     """The visit network of the store at ``store`` (see the module docstring).
 
@@ -181,9 +194,10 @@ def build_network(
     ``regions``, ``pairs`` and ``visits`` still count the network before that cut, and
     the regions' visit counts are not cut either. ``details`` chooses which of
     :data:`DETAILS` the visits carry (fewer is faster on a large store); with
-    ``tip_visits`` (N > 0), people and sources are read only for the N latest visits of
-    each pair drawn, as a tooltip lists them (so the pair's ``leaders`` and ``sources``
-    come from those visits only).
+    ``tip_visits`` (N > 0), people, sources and methods are read only for the N latest
+    visits of each pair, as a tooltip lists them (so the pair's ``leaders`` and ``sources``
+    come from those visits only), and with ``tip_pairs`` (M > 0) only for the M most
+    visited pairs. ``level`` is ``"region"`` or ``"province"`` (:data:`kgraph.levels.LEVELS`).
 
     Raises :class:`~kgraph.errors.StoreError` for a missing or invalid store and
     :class:`~kgraph.errors.KGraphError` for an unknown topic, region type or region.
@@ -203,6 +217,7 @@ def build_network(
         raise KGraphError("min_visits must be at least 1")
     if max_edges < 0:
         raise KGraphError("max_edges must be 0 (no limit) or more")
+    check_level(level)
     wanted = tuple(details)
     for name in wanted:
         if name not in DETAILS:
@@ -215,7 +230,7 @@ def build_network(
     if index is not None and index.fresh_snapshot() != before:
         table = None  # a writer published meanwhile: the table may not be the graph's
     return network_from_graph(graph, flt, max_edges=max_edges, details=wanted, table=table,
-                              tip_visits=tip_visits)
+                              tip_visits=tip_visits, tip_pairs=tip_pairs, level=level)
 
 
 def _rows(graph: Any, query: str) -> Iterator[Any]:
@@ -289,7 +304,7 @@ def _regions(graph: Any) -> dict[str, dict[str, Any]]:
             "label": label.value if label is not None else _local(r.value),
             "code": code.value if code is not None else None,
             "type": kind.value if kind is not None else None,
-            "latitude": _float(lat), "longitude": _float(lon),
+            "latitude": _float(lat, 90), "longitude": _float(lon, 180),
             "province": None, "province_code": None,
         }
         node["resolved"] = node["code"] is not None
@@ -306,18 +321,22 @@ def _local(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _float(term: Any) -> float | None:
+def _float(term: Any, limit: float = math.inf) -> float | None:
+    """The number a literal holds; None when it holds none, or NaN, infinity or a value
+    beyond ``limit`` (a hand-edited store must not break a map)."""
     if term is None:
         return None
     try:
-        return float(term.value)
+        value = float(term.value)
     except ValueError:
         return None
+    return value if math.isfinite(value) and abs(value) <= limit else None
 
 
 def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
                        max_edges: int = 0, details: Iterable[str] = DETAILS,
-                       table: "VisitTable | None" = None, tip_visits: int = 0) -> "nx.DiGraph":
+                       table: "VisitTable | None" = None, tip_visits: int = 0,
+                       tip_pairs: int = 0, level: str = "region") -> "nx.DiGraph":
     """The visit network of an open pyoxigraph store (see :func:`build_network`).
 
     ``table``, the visit table of the index snapshot ``graph`` is (see
@@ -339,11 +358,15 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
                  if regions.get(a, {}).get("type") in allowed
                  and regions.get(b, {}).get("type") in allowed}
 
+    node_of = None
+    if level != "region":
+        pairs, regions, node_of = at_level(level, pairs, regions)
     if flt.min_visits > 1:
         pairs = {k: vs for k, vs in pairs.items() if len(vs) >= flt.min_visits}
     notes = []
     if flt.around:
         center = find_region(None, flt.around, regions=regions)
+        center = node_of(center) if node_of is not None else center
         pairs = {k: vs for k, vs in pairs.items() if center in k}
         if not pairs:
             name = regions.get(center, {}).get("label") or _gazetteer_name(center)
@@ -357,15 +380,18 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
     for (a, b), vs in pairs.items():
         made[a] += len(vs)
         received[b] += len(vs)
-        partners[a][(b, 0)] += len(vs)
-        partners[b][(a, 1)] += len(vs)
+        if a != b:  # a visit inside one province (--level province) is no partnership
+            partners[a][(b, 0)] += len(vs)
+            partners[b][(a, 1)] += len(vs)
     totals = {"regions": len(set(made) | set(received)), "pairs": len(pairs),
               "visits": sum(made.values())}
 
-    kept = sorted(pairs)  # the same order whichever way the visits were read
+    # The most visited pairs first, then those of the busiest regions; the same order
+    # whichever way the visits were read (kgraph.viz.ranked_edges draws them in it).
+    kept = sorted(pairs, key=lambda k: (
+        -len(pairs[k]), -(made[k[0]] + received[k[0]] + made[k[1]] + received[k[1]]),
+        regions.get(k[0], {}).get("label", ""), regions.get(k[1], {}).get("label", ""), k))
     if max_edges and len(kept) > max_edges:
-        kept.sort(key=lambda k: (-len(pairs[k]), regions.get(k[0], {}).get("label", ""),
-                                 regions.get(k[1], {}).get("label", "")))
         kept = kept[:max_edges]
     # (IRI, date) pairs become visits, to carry details, only for the pairs kept.
     edges = {(a, b): [_Visit(iri, a, b, date) for iri, date in pairs[(a, b)]]
@@ -374,22 +400,22 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
     # Scanning reads every visit of the store; VALUES blocks cost more per visit.
     every = 2 * len(visits) >= read
     wanted = set(details) | (set() if dated or dates_known else {"dates"})
-    later = {"people", "sources"} & wanted if tip_visits else set()
+    later = _TIP_DETAILS & wanted if tip_visits else set()
     known: list[tuple[str, int, str]] = []
     if dates_known and table is not None and table.details is not None:
         kinds = {k for name, k in (("topics", TOPIC), ("agreements", AGREEMENT)) if name in wanted}
         wanted -= {"topics", "agreements"}
-        for iri, visit in visits.items():
-            known.extend((iri, k, term_value(x)) for k, x in
-                         table.details.get(f"<{iri}>") if k in kinds)
+        known = _table_topics(visits, table, kinds, labels)
     if visits:
         _add_details(graph, visits, labels, wanted - later, every=every, known=known)
+    tipped = kept[:tip_pairs] if tip_pairs else kept
     if visits and later:
-        latest = {v.iri: v for vs in edges.values()
-                  for v in sorted(vs, key=_recency, reverse=True)[:tip_visits]}
+        latest = {v.iri: v for pair in tipped
+                  for v in sorted(edges[pair], key=_recency, reverse=True)[:tip_visits]}
         _add_details(graph, latest, labels, later, every=False)
 
-    net = nx.DiGraph(filters=flt.describe(), notes=notes, **totals)
+    net = nx.DiGraph(filters=flt.describe(), filter=flt, level=level, notes=notes, **totals)
+    detailed = set(tipped) if later else None
     for (a, b), vs in edges.items():
         if not vs:
             continue
@@ -401,7 +427,7 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
                 data["visits"] = made[node] + received[node]
                 data["partners"] = _partners(partners[node], regions)
                 net.add_node(node, **data)
-        net.add_edge(a, b, **_edge_data(vs))
+        net.add_edge(a, b, **_edge_data(vs), details=detailed is None or (a, b) in detailed)
     return net
 
 
@@ -459,6 +485,29 @@ def _pairs_from_table(graph: Any, table: "VisitTable", flt: NetworkFilter,
             continue
         pairs[(a, b)].append((visit[1:-1], date))
     return {(a[1:-1], b[1:-1]): vs for (a, b), vs in pairs.items()}, len(table.visits)
+
+
+def _table_topics(visits: dict[str, _Visit], table: "VisitTable", kinds: set[int],
+                  labels: dict[str, str]) -> list[tuple[str, int, str]]:
+    """Give ``visits`` their topics from the visit table (directly: a hundred thousand
+    visits carry a few dozen topics); returns the other rows of ``kinds`` (agreements)
+    as (visit, kind, value) for :func:`_add_details`."""
+    assert table.details is not None
+    topic_label: dict[str, str] = {}
+    rest = []
+    for iri, visit in visits.items():
+        for k, x in table.details.get(f"<{iri}>"):
+            if k == TOPIC and k in kinds:
+                label = topic_label.get(x)
+                if label is None:
+                    value = term_value(x)
+                    label = topic_label[x] = labels.get(value) or _local(value)
+                visit.topics.append(label)
+            elif k in kinds:
+                rest.append((iri, k, term_value(x)))
+        if len(visit.topics) > 1:
+            visit.topics = sorted(set(visit.topics))
+    return rest
 
 
 def _partners(counts: Counter[tuple[str, int]], regions: dict[str, dict[str, Any]],
@@ -523,6 +572,7 @@ _BRANCHES = {
     "people": ["{ ?v kg:ledBy ?x BIND(2 AS ?k) }", "{ ?v kg:receivedBy ?x BIND(3 AS ?k) }"],
     "agreements": ["{ ?v kg:signedAgreement ?x BIND(4 AS ?k) }"],
     "sources": ["{ ?v kg:source ?x BIND(5 AS ?k) }"],
+    "trust": ["{ ?v kg:method ?x BIND(6 AS ?k) }", "{ ?v kg:confidence ?x BIND(7 AS ?k) }"],
 }
 _Q_AGREEMENT_LABELS = """
 SELECT ?a ?label WHERE { %s ?a rdfs:label ?label }
@@ -539,10 +589,12 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
     query = "SELECT ?v ?k ?x WHERE { %s " + " UNION ".join(branches) + " }"
     rows = _detail_rows(graph, query, visits, every) if branches else iter(())
     found: dict[int, list[tuple[_Visit, str]]] = defaultdict(list)
+    touched: dict[str, _Visit] = {}
     for v, k, x in itertools.chain(known, rows):
         visit = visits.get(v)
         if visit is not None:
             found[k].append((visit, x))
+            touched[v] = visit
 
     for visit, date in found[0]:
         visit.date = max(visit.date or "", date)
@@ -578,14 +630,36 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
                            "title": text if text is not None else _local(a)}
     for visit, a in found[5]:
         visit.sources.append(articles.get(a, {"url": "", "title": _local(a)}))
+    for visit, method in found[6]:
+        visit.methods.append(method)
+    for visit, value in found[7]:
+        confidence = _number(value)
+        if confidence is not None and (visit.confidence is None or confidence > visit.confidence):
+            visit.confidence = confidence
 
-    for visit in visits.values():  # sorted, and once each (a row can come twice)
-        visit.topics = sorted(set(visit.topics))
-        visit.leaders = _unique_people(visit.leaders)
-        visit.receivers = _unique_people(visit.receivers)
-        visit.agreements = sorted(set(visit.agreements))
-        visit.sources = [dict(t) for t in sorted({tuple(sorted(x.items())) for x in visit.sources},
-                                                 key=lambda t: (dict(t)["url"], dict(t)["title"]))]
+    for visit in touched.values():  # sorted, and once each (a row can come twice)
+        if len(visit.topics) > 1:
+            visit.topics = sorted(set(visit.topics))
+        if visit.leaders:
+            visit.leaders = _unique_people(visit.leaders)
+        if visit.receivers:
+            visit.receivers = _unique_people(visit.receivers)
+        if len(visit.agreements) > 1:
+            visit.agreements = sorted(set(visit.agreements))
+        if len(visit.methods) > 1:
+            visit.methods = sorted(set(visit.methods))
+        if visit.sources:
+            visit.sources = [dict(t) for t in sorted(
+                {tuple(sorted(x.items())) for x in visit.sources},
+                key=lambda t: (dict(t)["url"], dict(t)["title"]))]
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _unique_people(people: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -594,17 +668,39 @@ def _unique_people(people: list[dict[str, str]]) -> list[dict[str, str]]:
 
 def _edge_data(pair: list[_Visit]) -> dict[str, Any]:
     # ``pair`` is sorted latest first, undated visits last.
+    if len(pair) == 1:  # most pairs of a large store: the same, without the sorting
+        v = pair[0]
+        return {
+            "count": 1, "first": v.date, "last": v.date, "dates": [v.date] if v.date else [],
+            "topics": dict.fromkeys(v.topics, 1),
+            "leaders": sorted({p["name"] for p in v.leaders}) if v.leaders else [],
+            "agreements": list(v.agreements),
+            "sources": sorted({s["url"] for s in v.sources if s["url"]}) if v.sources else [],
+            "visits": [v.as_dict()],
+        }
     dates = sorted(v.date for v in pair if v.date)
-    topics = Counter(t for v in pair for t in v.topics)
+    topics: dict[str, int] = {}
+    for v in pair:
+        for t in v.topics:
+            topics[t] = topics.get(t, 0) + 1
+    leaders: set[str] = set()
+    agreements: list[str] = []
+    sources: set[str] = set()
+    for v in pair:
+        if v.leaders:
+            leaders.update(p["name"] for p in v.leaders)
+        agreements += v.agreements
+        if v.sources:
+            sources.update(s["url"] for s in v.sources if s["url"])
     return {
         "count": len(pair),
         "first": dates[0] if dates else None,
         "last": dates[-1] if dates else None,
         "dates": dates,
         "topics": dict(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "leaders": sorted({p["name"] for v in pair for p in v.leaders}),
-        "agreements": [a for v in pair for a in v.agreements],
-        "sources": sorted({s["url"] for v in pair for s in v.sources if s["url"]}),
+        "leaders": sorted(leaders),
+        "agreements": agreements,
+        "sources": sorted(sources),
         "visits": [v.as_dict() for v in pair],
     }
 

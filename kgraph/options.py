@@ -110,6 +110,12 @@ def output_option(help: str):  # type: ignore[no-untyped-def]
     )
 
 
+level_option = click.option(
+    "--level", type=click.Choice(["region", "province"]), default="region", show_default=True,
+    help="region: each kabupaten/kota/province as itself; province: regions grouped into "
+         "their provinces (one node per province, one edge per province pair).")
+
+
 def network_filter_options(command):  # type: ignore[no-untyped-def]
     """The filters of the visit network (``kgraph viz``, ``kgraph stats``)."""
     options = [

@@ -3,34 +3,43 @@
 The page inlines the vis-network library shipped inside the ``pyvis`` package and loads
 nothing from the network (a Content-Security-Policy forbids it too). The graph goes into
 the page as JSON in a ``<script type="application/json">`` block; the page's script builds
-tooltips as DOM text (never HTML), and only ``http``/``https`` sources become links. The
-layout is computed by vis-network's physics, which stops once the graph has stabilised;
-``layout="geo"`` pins each region at its longitude/latitude instead.
+tooltips and labels as DOM text (never HTML), and only ``http``/``https`` sources become
+links. The layout is computed by vis-network's physics, which stops once the graph has
+stabilised; ``layout="geo"`` pins each region at its longitude/latitude over a coastline
+of Indonesia instead (:mod:`kgraph.geo`).
 
-Large networks keep their ``max_edges`` most visited pairs (the page says what was left
-out) and tooltips summarise a pair: its count, date range, top topics and latest visits.
+The page carries every pair of the network, each with its visits in a compact form (day,
+agreements, topics), so that its year range, topic picker and region search filter the
+graph in the browser. It draws at most ``max_edges`` pairs at a time, the most visited
+under the current filters, and says what it leaves out. Tooltips of the ``TIP_PAIRS``
+most visited pairs list their latest visits with leaders, sources and how each visit was
+read (reviewed, or extracted with a confidence); the others show counts and topics.
 """
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import hashlib
 import json
 import math
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-
+from . import geo
 from .errors import KGraphError
+from .viz_words import LANGS, describe_filter, say, words
 
 if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
     import networkx as nx
 
 DEFAULT_TITLE = "kgraph: visits between regions"
-DEFAULT_MAX_EDGES = 2000
+#: Pairs drawn at a time by default: a thousand arrows are a hairball, two hundred a map.
+DEFAULT_MAX_EDGES = 200
 LAYOUTS = ("force", "geo")
 COLOR_BY = ("type", "province")
 #: Latest visits listed in a pair's tooltip, and list lengths inside it.
@@ -38,6 +47,8 @@ TIP_VISITS = 5
 TIP_TOPICS = 5
 TIP_PARTNERS = 5
 TIP_ITEMS = 4
+#: Pairs whose tooltips list their latest visits in full (the most visited ones).
+TIP_PAIRS = 1000
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _TYPE_COLORS = {
@@ -48,15 +59,14 @@ _TYPE_COLORS = {
 }
 _TYPE_GROUP = {"kota": "kota", "kota administrasi": "kota", "kabupaten": "kabupaten",
                "kabupaten administrasi": "kabupaten", "provinsi": "provinsi"}
-_TYPE_LEGEND = {"kota": "kota (city)", "kabupaten": "kabupaten (regency)",
-                "provinsi": "provinsi (province)", None: "unresolved region"}
-_GEO_SCALE = 60.0  # pixels per degree
 _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+\Z", re.I)
+_EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True)
 class VizReport:
-    """What :func:`write_html` wrote."""
+    """What :func:`write_html` wrote: the network's totals, and what the page draws at
+    first (``shown_*``, at most ``max_edges`` pairs)."""
 
     path: str
     regions: int
@@ -70,9 +80,11 @@ class VizReport:
 
     def summary(self) -> str:
         if self.shown_pairs < self.pairs:
-            return (f"{_n(self.shown_regions, 'region')}, {self.shown_pairs} of "
-                    f"{_n(self.pairs, 'pair')} ({self.shown_visits} of {_n(self.visits, 'visit')}) "
-                    f"→ {self.path}; the least visited pairs are left out (--max-edges 0 "
+            most = (f"{self.shown_pairs} most visited pairs" if self.shown_pairs != 1
+                    else "most visited pair")
+            return (f"{_n(self.regions, 'region')}, {_n(self.visits, 'visit')} in "
+                    f"{_n(self.pairs, 'pair')} → {self.path}; the page draws the {most} "
+                    f"at a time ({_n(self.shown_visits, 'visit')} at first; --max-edges 0 "
                     "draws them all)")
         return (f"{_n(self.shown_regions, 'region')}, {_n(self.visits, 'visit')} in "
                 f"{_n(self.pairs, 'pair')} → {self.path}")
@@ -112,7 +124,8 @@ def _script_safe(code: str) -> str:
 
 
 def _json_for_html(data: Any) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # allow_nan=False: NaN is not JSON, and the page's JSON.parse would fail on it.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
@@ -144,16 +157,17 @@ def _province_colors() -> dict[str, str]:
     return colors
 
 
-def _group(data: dict[str, Any], color_by: str) -> tuple[str | None, str, str]:
+def _group(data: dict[str, Any], color_by: str, table: dict[str, Any]
+           ) -> tuple[str | None, str, str]:
     """(key, legend label, colour) of a node."""
     if color_by == "province":
         code = data.get("province_code")
         if not code:
-            return None, "no province (unresolved)", _TYPE_COLORS[None]
+            return None, table["province_none"], _TYPE_COLORS[None]
         color = _province_colors().get(code, _TYPE_COLORS[None])
         return code, data.get("province") or code, color
     kind = _TYPE_GROUP.get(data.get("type") or "")
-    return kind, _TYPE_LEGEND[kind], _TYPE_COLORS[kind]
+    return kind, table[f"type_{kind or 'none'}"], _TYPE_COLORS[kind]
 
 
 def _person(p: dict[str, str]) -> str:
@@ -168,30 +182,38 @@ def _source(s: dict[str, str]) -> dict[str, str]:
     return {"text": f"{title} <{url}>" if url and title else (title or url)}
 
 
-def _edge_tip(a: dict[str, Any], b: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    visits = []
+def _trust(v: dict[str, Any]) -> dict[str, Any] | None:
+    """How a visit was read: reviewed when any report of it was annotated (written or
+    checked by a person), else extracted with the extractor's confidence."""
+    methods = v.get("methods") or []
+    if "annotated" in methods:
+        return {"method": "reviewed"}
+    if "extracted" in methods:
+        confidence = v.get("confidence")
+        return {"method": "extracted",
+                "confidence": None if confidence is None else round(float(confidence), 2)}
+    return None
+
+
+def _visit_lines(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The latest visits of a pair, as its tooltip lists them."""
+    lines = []
     for v in data["visits"][:TIP_VISITS]:
-        visits.append({
+        lines.append({
             "date": v["date"],
             "leaders": [_person(p) for p in v["leaders"][:TIP_ITEMS]],
             "receivers": [_person(p) for p in v["receivers"][:TIP_ITEMS]],
             "topics": v["topics"][:TIP_TOPICS + 1],
             "agreements": v["agreements"][:TIP_ITEMS],
             "sources": [_source(s) for s in v["sources"][:TIP_ITEMS]],
+            "trust": _trust(v),
         })
-    return {
-        "from": a["label"], "to": b["label"], "count": data["count"],
-        "first": data["first"], "last": data["last"],
-        "topics": list(data["topics"].items())[:TIP_TOPICS],
-        "agreements": len(data["agreements"]),
-        "visits": visits,
-        "more": data["count"] - len(visits),
-    }
+    return lines
 
 
 def _node_tip(net: "nx.DiGraph", node: str, data: dict[str, Any]) -> dict[str, Any]:
     partners = data.get("partners")
-    if partners is None:  # a network made elsewhere: its partners among the edges drawn
+    if partners is None:  # a network made elsewhere: its partners among its edges
         counts: dict[str, list[int]] = {}
         for _a, b, d in net.out_edges(node, data=True):
             counts.setdefault(b, [0, 0])[0] += d["count"]
@@ -213,7 +235,8 @@ def _node_tip(net: "nx.DiGraph", node: str, data: dict[str, Any]) -> dict[str, A
 
 def node_size(visits: int) -> float:
     """Radius of a region's circle: grows with the log of its visits, so one hub with
-    thousands of visits does not dwarf everything else."""
+    thousands of visits does not dwarf everything else. (The page's script computes the
+    same when its filters change the visits.)"""
     return round(min(48.0, 9.0 + 6.0 * math.log1p(max(visits, 0))), 1)
 
 
@@ -222,79 +245,131 @@ def edge_width(count: int) -> float:
     return round(min(12.0, 1.5 + 1.8 * math.log(max(count, 1))), 2)
 
 
-def _top_edges(net: nx.DiGraph, max_edges: int) -> list[tuple[str, str, dict[str, Any]]]:
-    edges = list(net.edges(data=True))
-    if max_edges and len(edges) > max_edges:
-        edges.sort(key=lambda e: (-e[2]["count"], -_date_rank(e[2]["last"]),
-                                  net.nodes[e[0]]["label"], net.nodes[e[1]]["label"]))
-        edges = edges[:max_edges]
-    return edges
+def ranked_edges(net: "nx.DiGraph") -> list[tuple[str, str, dict[str, Any]]]:
+    """The pairs of ``net`` in the order the page draws them: most visited first, then
+    those of the busiest regions, then by the regions' names."""
+    label = lambda n: net.nodes[n].get("label", n)  # noqa: E731
+    busy = lambda n: net.nodes[n].get("visits", 0)  # noqa: E731
+    return sorted(net.edges(data=True), key=lambda e: (
+        -e[2]["count"], -(busy(e[0]) + busy(e[1])), label(e[0]), label(e[1])))
 
 
-def _date_rank(date: str | None) -> int:
-    return int(date.replace("-", "")) if date else 0
+_SHORT = (("Kabupaten Administrasi ", "Kab. Adm. "), ("Kota Administrasi ", "Kota Adm. "),
+          ("Kabupaten ", "Kab. "), ("Provinsi ", "Prov. "))
 
 
-def page_data(net: nx.DiGraph, *, title: str = DEFAULT_TITLE, color_by: str = "type",
-              layout: str = "force", max_edges: int = DEFAULT_MAX_EDGES) -> dict[str, Any]:
-    """The JSON the page draws: nodes, edges, tooltips, legend and notes."""
-    if layout not in LAYOUTS:
-        raise KGraphError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
-    if color_by not in COLOR_BY:
-        raise KGraphError(f"unknown colouring {color_by!r}; expected one of {', '.join(COLOR_BY)}")
+def short_label(label: str) -> str:
+    """A region's name as its label on the graph: "Kab. Malang", "Prov. Jambi" (the
+    tooltip gives the full name)."""
+    for long, short in _SHORT:
+        if label.startswith(long):
+            return short + label[len(long):]
+    return label
+
+
+def _day(date: str | None) -> int | None:
+    """Days since 1970-01-01 of an ISO date (None for none or a malformed one)."""
+    try:
+        return dt.date.fromisoformat(date).toordinal() - _EPOCH if date else None
+    except ValueError:
+        return None
+
+
+def _compact(visits: list[dict[str, Any]], topic_ids: dict[str, int]) -> list[list[Any]]:
+    """Each visit as ``[day, agreements, topic ids...]``, what the page's filters read."""
+    return [[_day(v.get("date")), len(v.get("agreements", ())),
+             *sorted(topic_ids[t] for t in set(v.get("topics", ())))] for v in visits]
+
+
+def _check(layout: str, color_by: str, max_edges: int, lang: str) -> None:
+    for value, allowed, what in ((layout, LAYOUTS, "layout"), (color_by, COLOR_BY, "colouring"),
+                                 (lang, LANGS, "language")):
+        if value not in allowed:
+            raise KGraphError(f"unknown {what} {value!r}; expected one of {', '.join(allowed)}")
     if max_edges < 0:
         raise KGraphError("max_edges must be 0 (no limit) or more")
-    edges = _top_edges(net, max_edges)
+
+
+def page_data(net: nx.DiGraph, *, title: str | None = None, color_by: str = "type",
+              layout: str = "force", max_edges: int = DEFAULT_MAX_EDGES,
+              lang: str = "en") -> dict[str, Any]:
+    """The JSON the page draws: nodes, edges (each ``{"f": from, "t": to, "v": visits}``
+    with ``tip`` for the most visited), topics, years, words, legend and notes."""
+    _check(layout, color_by, max_edges, lang)
+    table = words(lang)
+    edges = ranked_edges(net)
     shown = sorted({n for a, b, _d in edges for n in (a, b)},
                    key=lambda n: (net.nodes[n].get("code") or "~", net.nodes[n]["label"]))
     ids = {n: i for i, n in enumerate(shown)}
+    topic_count: Counter[str] = Counter(t for _a, _b, d in edges for v in d["visits"]
+                                        for t in set(v.get("topics", ())))
+    topics = sorted(topic_count, key=lambda t: (-topic_count[t], t))
+    topic_ids = {t: i for i, t in enumerate(topics)}
+
     legend: dict[Any, tuple[str, str]] = {}
+    places, unplaced = geo.places(net, shown) if layout == "geo" else ({}, [])
     nodes = []
-    unplaced = 0
     for n in shown:
         data = net.nodes[n]
-        key, label, color = _group(data, color_by)
+        key, label, color = _group(data, color_by, table)
         legend[key] = (label, color)
         node: dict[str, Any] = {
-            "id": ids[n], "label": data["label"], "size": node_size(data.get("visits", 0)),
+            "id": ids[n], "label": data["label"], "short": short_label(data["label"]),
+            "size": node_size(data.get("visits", 0)),
             "color": color, "tip": _node_tip(net, n, data),
         }
         if layout == "geo":
-            lat, lon = data.get("latitude"), data.get("longitude")
-            if lat is None or lon is None:
-                # No coordinates: a row under the map, left to right.
-                node["x"], node["y"] = (95 + 2.5 * unplaced - 118) * _GEO_SCALE, 14 * _GEO_SCALE
-                unplaced += 1
-            else:
-                node["x"], node["y"] = (lon - 118) * _GEO_SCALE, -lat * _GEO_SCALE
+            node["x"], node["y"] = places[n]
         nodes.append(node)
+
     out_edges = []
-    for i, (a, b, d) in enumerate(edges):
-        out_edges.append({"id": i, "from": ids[a], "to": ids[b], "width": edge_width(d["count"]),
-                          "tip": _edge_tip(net.nodes[a], net.nodes[b], d)})
-    total_pairs = net.graph.get("pairs", net.number_of_edges())
-    visits = net.graph.get("visits", sum(d["count"] for _a, _b, d in net.edges(data=True)))
-    total_regions = net.graph.get("regions", net.number_of_nodes())
-    shown_visits = sum(d["count"] for _a, _b, d in edges)
-    notes = []
+    for rank, (a, b, d) in enumerate(edges):
+        edge: dict[str, Any] = {"f": ids[a], "t": ids[b], "v": _compact(d["visits"], topic_ids)}
+        if rank < TIP_PAIRS and d.get("details", True):
+            edge["tip"] = _visit_lines(d)
+        out_edges.append(edge)
+
+    drawn = edges[:max_edges] if max_edges else edges
+    drawn_regions = len({n for a, b, _d in drawn for n in (a, b)})
+    drawn_visits = sum(d["count"] for _a, _b, d in drawn)
+    visits = sum(d["count"] for _a, _b, d in edges)
+    total_pairs = net.graph.get("pairs", len(edges))
+    total_visits = net.graph.get("visits", visits)
+    notes, budget_note = [], None
     if len(edges) < total_pairs:
-        hidden_regions = total_regions - len(shown)
-        note = (f"Showing the {len(edges)} most visited of {total_pairs} pairs "
-                f"({shown_visits} of {visits} visits); {total_pairs - len(edges)} pairs left out")
-        if hidden_regions:
-            note += f", and {hidden_regions} regions that appear only in them"
-        notes.append(note + ". Use --max-edges 0 to show every pair, or filters to narrow it.")
+        notes.append(say(table, "cut_note", shown=len(edges), total=total_pairs,
+                         shown_visits=visits, visits=total_visits))
+    if len(drawn) < len(edges):
+        budget_note = (say(table, "budget_note", shown=len(drawn), total=len(edges),
+                           shown_visits=drawn_visits, visits=visits, left=len(edges) - len(drawn)))
     if unplaced:
-        notes.append(f"{unplaced} regions without coordinates (unresolved) are in the bottom row.")
-    legend_items = sorted(legend.values(), key=lambda lc: (lc[0].startswith(("no ", "unres")), lc[0]))
+        notes.append(say(table, "unplaced_note", len(unplaced)))
+    if net.graph.get("level") == "province":
+        notes.append(say(table, "level_note"))
+    flt = net.graph.get("filter")
+    legend_items = sorted(legend.values(),
+                          key=lambda lc: (lc[1] == _TYPE_COLORS[None], lc[0]))
+    years = sorted({dt.date.fromordinal(v[0] + _EPOCH).year
+                    for e in out_edges for v in e["v"] if v[0] is not None})
     return {
-        "title": title,
+        "title": title or str(table["title"]),
+        "lang": lang,
+        "words": table,
         "layout": layout,
-        "summary": (f"{len(shown)} regions · {shown_visits} visits · {len(edges)} pairs"
-                    if edges else "No visits match."),
-        "filters": list(net.graph.get("filters", [])),
+        "level": net.graph.get("level", "region"),
+        "budget": max_edges,
+        "summary": (say(table, "summary", regions=drawn_regions, visits=drawn_visits,
+                        pairs=len(drawn)) if drawn else str(table["summary_none"])),
+        "filters": describe_filter(table, flt) if flt is not None
+        else list(net.graph.get("filters", [])),
         "notes": notes,
+        "budget_note": budget_note,
         "legend": [{"label": label, "color": color} for label, color in legend_items],
+        "topics": [[t, topic_count[t]] for t in topics],
+        "years": [years[0], years[-1]] if years else None,
+        "tip_pairs": TIP_PAIRS,
+        "geo": ({"lon0": geo.LON0, "scale": geo.SCALE, "outline": geo.outline()}
+                if layout == "geo" else None),
         "nodes": nodes,
         "edges": out_edges,
     }
@@ -312,51 +387,61 @@ def _render(net: nx.DiGraph, **options: Any) -> tuple[str, dict[str, Any]]:
 
     html = _environment().get_template("graph.html").render(
         title=data["title"],
+        lang=data["lang"],
+        w=data["words"],
         csp=csp,
         vis_css=Markup(vis_css.replace("</", "<\\/")),
         vis_js=Markup(scripts[0]),
         app_js=Markup(scripts[1]),
         data_json=Markup(_json_for_html(data)),
         summary=data["summary"],
-        filters=data["filters"],
+        filters=say(data["words"], "filters", filters="; ".join(data["filters"]))
+        if data["filters"] else None,
         notes=data["notes"],
+        budget_note=data["budget_note"],
         legend=data["legend"],
     )
     return html, data
 
 
-def render_html(net: nx.DiGraph, *, title: str = DEFAULT_TITLE, color_by: str = "type",
-                layout: str = "force", max_edges: int = DEFAULT_MAX_EDGES) -> str:
-    """The page for ``net`` (a network from :func:`kgraph.network.build_network`).
+def render_html(net: nx.DiGraph, *, title: str | None = None, color_by: str = "type",
+                layout: str = "force", max_edges: int = DEFAULT_MAX_EDGES,
+                lang: str = "en") -> str:
+    """The page for ``net`` (a network from :func:`kgraph.network.build_network`);
+    ``lang`` (``en`` or ``id``) is the language of the page's own words, ``title``
+    defaults to that language's.
 
-    Raises :class:`KGraphError` for an unknown layout or colouring.
+    Raises :class:`KGraphError` for an unknown layout, colouring or language.
     """
-    return _render(net, title=title, color_by=color_by, layout=layout, max_edges=max_edges)[0]
+    return _render(net, title=title, color_by=color_by, layout=layout, max_edges=max_edges,
+                   lang=lang)[0]
 
 
 def write_html(net: nx.DiGraph, path: str | os.PathLike[str] = "kgraph.html", *,
-               title: str = DEFAULT_TITLE, color_by: str = "type", layout: str = "force",
-               max_edges: int = DEFAULT_MAX_EDGES) -> VizReport:
-    """Render ``net`` and write the page to ``path`` atomically.
+               title: str | None = None, color_by: str = "type", layout: str = "force",
+               max_edges: int = DEFAULT_MAX_EDGES, lang: str = "en") -> VizReport:
+    """Render ``net`` (see :func:`render_html`) and write the page to ``path`` atomically.
 
     Raises :class:`KGraphError` for bad options or when the file cannot be written.
     """
     from .store import atomic_write
 
     html, data = _render(net, title=title, color_by=color_by, layout=layout,
-                         max_edges=max_edges)
+                         max_edges=max_edges, lang=lang)
     encoded = html.encode("utf-8")
     target = Path(path)
     try:
         atomic_write(target, encoded)
     except OSError as exc:
         raise KGraphError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
+    drawn = data["edges"][:max_edges] if max_edges else data["edges"]
     return VizReport(
         path=str(target), regions=net.graph.get("regions", net.number_of_nodes()),
         pairs=net.graph.get("pairs", net.number_of_edges()),
-        visits=net.graph.get("visits", 0), shown_regions=len(data["nodes"]),
-        shown_pairs=len(data["edges"]), bytes=len(encoded),
-        shown_visits=sum(e["tip"]["count"] for e in data["edges"]),
+        visits=net.graph.get("visits", 0),
+        shown_regions=len({n for e in drawn for n in (e["f"], e["t"])}),
+        shown_pairs=len(drawn), bytes=len(encoded),
+        shown_visits=sum(len(e["v"]) for e in drawn),
     )
 
 

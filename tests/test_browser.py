@@ -7,6 +7,7 @@ The pages must draw the graph, request nothing from any host, show article text 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,31 @@ class Page:
                 const p = net.canvasToDOM(c); return [id, p.x, p.y]; });
         }""")
 
+    def node_ids(self) -> dict[str, int]:
+        return {n["label"]: n["id"] for n in self.evaluate("() => window.kgraph.data.nodes")}
+
+    def positions(self) -> dict[str, dict]:
+        """Canvas positions of the drawn regions, by name."""
+        return self.evaluate("""() => {
+            const k = window.kgraph, pos = k.network.getPositions(k.visibleNodes()), out = {};
+            k.visibleNodes().forEach(id => { out[k.data.nodes[id].label] = pos[id]; });
+            return out; }""")
+
+    def labels(self) -> list[dict]:
+        """The labels shown, as the browser lays them out (text and box)."""
+        return self.evaluate("""() => [...document.querySelectorAll('.kg-label')]
+            .filter(e => !e.hidden).map(e => {
+                const r = e.getBoundingClientRect();
+                return {text: e.textContent, left: r.left, top: r.top, right: r.right,
+                        bottom: r.bottom, font: getComputedStyle(e).fontSize}; })""")
+
+    def drawn_pairs(self) -> set[tuple[str, str]]:
+        """(visitor, host) names of the pairs drawn."""
+        return {tuple(p) for p in self.evaluate("""() => {
+            const k = window.kgraph;
+            return k.edges.getIds().map(id => [k.data.nodes[k.data.edges[id].f].label,
+                                               k.data.nodes[k.data.edges[id].t].label]); }""")}
+
     def hover(self, x: float, y: float) -> dict:
         self.page.mouse.move(x - 30, y - 30)
         self.page.mouse.move(x, y, steps=3)
@@ -150,7 +176,7 @@ def test_examples_graph_draws_every_region_and_pair(browser, example_store, tmp_
     try:
         regions, pairs = _independent_counts(example_store)
         assert regions >= 20 and pairs >= 11
-        drawn = page.evaluate("() => [window.kgraph.nodes.length, window.kgraph.edges.length,"
+        drawn = page.evaluate("() => [window.kgraph.visibleNodes().length, window.kgraph.edges.length,"
                               " Object.keys(window.kgraph.network.getPositions()).length]")
         assert drawn == [regions, pairs, regions]
         assert page.foreign_requests() == []
@@ -161,8 +187,8 @@ def test_examples_graph_draws_every_region_and_pair(browser, example_store, tmp_
 
 def test_annotated_examples_draw_20_regions_and_11_pairs(annotated_page):
     assert annotated_page.evaluate(
-        "() => [window.kgraph.nodes.length, window.kgraph.edges.length]") == [20, 11]
-    labels = annotated_page.evaluate("() => window.kgraph.nodes.get().map(n => n.label)")
+        "() => [window.kgraph.visibleNodes().length, window.kgraph.edges.length]") == [20, 11]
+    labels = annotated_page.evaluate("() => window.kgraph.data.nodes.map(n => n.label)")
     assert "Kota Malang" in labels and "Kabupaten Malang" in labels
 
 
@@ -181,7 +207,7 @@ def test_no_request_leaves_the_page(annotated_page, hostile_page):
 
 
 def test_tooltips_show_region_and_pair_details(annotated_page):
-    nodes = {n["label"]: n["id"] for n in annotated_page.evaluate("() => window.kgraph.nodes.get()")}
+    nodes = annotated_page.node_ids()
     points = {i: (x, y) for i, x, y in annotated_page.node_points()}
     tip = annotated_page.hover(*points[nodes["Kota Malang"]])
     assert not tip["hidden"] and tip["title"] == "Kota Malang"
@@ -233,7 +259,7 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(hostile_page):
 
 def test_javascript_source_is_not_a_link(hostile_page):
     page = hostile_page
-    edges = page.evaluate("() => window.kgraph.data.edges.map(e => [e.id, e.tip.from])")
+    edges = page.evaluate("() => window.kgraph.data.edges.map((e, i) => [i, window.kgraph.data.nodes[e.f].label])")
     (plain,) = [i for i, origin in edges if origin == "Kota Jambi"]
     page.evaluate("(i) => window.kgraph.show('edge', i)", plain)
     text = page.evaluate("() => document.getElementById('kg-tip').textContent")
@@ -252,7 +278,7 @@ def test_the_page_itself_refuses_unsafe_links(browser, tmp_path, monkeypatch):
     write_html(build_network(store), out)
     page = Page(browser, out)
     try:
-        urls = page.evaluate("() => window.kgraph.data.edges.flatMap(e => e.tip.visits"
+        urls = page.evaluate("() => window.kgraph.data.edges.flatMap(e => e.tip"
                              ".flatMap(v => v.sources.map(s => s.url || '')))")
         assert JS_URL in urls  # the data does carry it as a URL this time
         for i in range(len(urls)):
@@ -270,13 +296,294 @@ def test_geo_layout_draws_without_physics(browser, example_store, tmp_path):
     write_html(build_network(example_store), out, layout="geo", color_by="province")
     page = Page(browser, out)
     try:
-        pos = page.evaluate("""() => {
-            const net = window.kgraph.network, pos = net.getPositions(), out = {};
-            window.kgraph.nodes.get().forEach(n => { out[n.label] = pos[n.id]; });
-            return out; }""")
+        pos = page.positions()
         assert pos["Kota Padang"]["x"] < pos["Kota Malang"]["x"]
         assert pos["Kota Pekanbaru"]["y"] < pos["Kota Malang"]["y"]
         assert page.evaluate("() => window.kgraph.network.physics.physicsEnabled") is False
         assert page.foreign_requests() == [] and page.errors == []
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------- the map and its labels
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] \
+        and b["top"] < a["bottom"]
+
+
+def _assert_legible(page: Page, labels: list[dict]) -> None:
+    """No two labels overlap, and none leaves the graph's area."""
+    area = page.evaluate("() => { const r = document.getElementById('kg-main')"
+                         ".getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }")
+    for i, a in enumerate(labels):
+        assert area[0] <= a["left"] and a["right"] <= area[2], a
+        assert area[1] <= a["top"] and a["bottom"] <= area[3], a
+        for b in labels[i + 1:]:
+            assert not _overlaps(a, b), (a, b)
+
+
+@pytest.fixture(scope="module")
+def geo_page(browser, example_store, tmp_path_factory):
+    out = tmp_path_factory.mktemp("browser-geo") / "geo.html"
+    write_html(build_network(example_store), out, layout="geo")
+    page = Page(browser, out)
+    yield page
+    page.close()
+
+
+def test_geo_labels_do_not_overlap_at_first_view(geo_page):
+    labels = geo_page.labels()
+    texts = {label["text"] for label in labels}
+    # The busiest regions are labelled; none of the labels overlaps another or is cut.
+    assert {"Kota Malang", "Prov. DKI Jakarta"} <= texts and len(labels) >= 12
+    _assert_legible(geo_page, labels)
+    assert geo_page.foreign_requests() == [] and geo_page.errors == []
+
+
+def test_zooming_shows_more_labels_at_the_same_size(geo_page):
+    page = geo_page
+    before = page.labels()
+    scale = page.evaluate("() => window.kgraph.network.getScale()")
+    jakarta = page.node_ids()["Provinsi DKI Jakarta"]
+    x, y = next((x, y) for i, x, y in page.node_points() if i == jakarta)
+    page.page.mouse.move(x + 2, y + 2)
+    for _ in range(24):  # the mouse wheel, as a reader zooms in on Jakarta
+        page.page.mouse.wheel(0, -200)
+        page.page.wait_for_timeout(30)
+    page.page.wait_for_timeout(200)
+    assert page.evaluate("() => window.kgraph.network.getScale()") > 4 * scale
+    page.page.mouse.move(3, 3)
+    page.page.wait_for_timeout(100)
+    after = page.labels()
+    new = {label["text"] for label in after} - {label["text"] for label in before}
+    assert {"Kota Depok", "Kab. Bogor"} & new, new  # neighbours of Jakarta, apart now
+    assert {label["font"] for label in before + after} == {"12px"}
+    _assert_legible(page, after)
+    # Circles keep their size on screen: the map zooms, the symbols do not.
+    radii = page.evaluate("() => window.kgraph.visibleNodes().map("
+                          "id => window.kgraph.nodes.get(id).size * window.kgraph.network.getScale())")
+    assert all(2 < r < 13 for r in radii)
+    page.page.click("#kg-clear")  # "Show all": back to the first view
+    assert page.labels() == before
+
+
+def test_the_coastline_is_drawn_under_the_map(geo_page):
+    """A pixel of land (inner Kalimantan) has the land's colour; the sea (South China
+    Sea) is the canvas left clear over the sea-coloured background."""
+    pixels = geo_page.evaluate("""() => {
+        const k = window.kgraph, g = k.data.geo, net = k.network;
+        const canvas = document.querySelector('#kg-graph canvas');
+        const ctx = canvas.getContext('2d'), ratio = canvas.width / canvas.clientWidth;
+        const at = (lon, lat) => {
+            const p = net.canvasToDOM({x: (lon - g.lon0) * g.scale, y: -lat * g.scale});
+            return Array.from(ctx.getImageData(Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1).data);
+        };
+        return {land: at(116.0, 1.0), sea: at(106.0, 3.0)};
+    }""")
+    assert pixels["land"] == [244, 241, 232, 255]
+    assert pixels["sea"][3] == 0
+    background = geo_page.evaluate(
+        "() => getComputedStyle(document.getElementById('kg-graph')).backgroundColor")
+    assert background == "rgb(227, 237, 244)"
+
+
+def test_force_labels_do_not_overlap(annotated_page):
+    labels = annotated_page.labels()
+    assert len(labels) >= 15
+    _assert_legible(annotated_page, labels)
+
+
+def test_non_finite_coordinates_still_draw_a_map(browser, tmp_path):
+    """A store with NaN/INF coordinates (hand-edited) gives a map, not a blank page."""
+    from test_viz import test_non_finite_coordinates_do_not_blank_the_map as make
+
+    make(tmp_path)  # builds tmp_path / "s.ttl" and checks the page data
+    out = tmp_path / "nan.html"
+    write_html(build_network(tmp_path / "s.ttl"), out, layout="geo")
+    page = Page(browser, out)
+    try:
+        assert page.evaluate("() => window.kgraph.visibleNodes().length") == 2
+        points = page.node_points()
+        assert all(0 <= x <= 1200 and 0 <= y <= 800 for _id, x, y in points)
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- exploring in the page
+
+
+@pytest.fixture
+def explore_page(browser, annotated_store_path, tmp_path):
+    out = tmp_path / "explore.html"
+    write_html(build_network(annotated_store_path), out, layout="geo")
+    page = Page(browser, out)
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def annotated_store_path(tmp_path_factory):
+    from kgraph import ingest
+
+    from conftest import EXAMPLES
+
+    store = tmp_path_factory.mktemp("explore") / "kgraph.ttl"
+    assert ingest([EXAMPLES / "articles"], store=store).ok
+    return store
+
+
+def _pairs(net) -> set[tuple[str, str]]:
+    return {(net.nodes[a]["label"], net.nodes[b]["label"]) for a, b in net.edges}
+
+
+def test_year_slider_keeps_the_visits_of_those_years(explore_page, annotated_store_path):
+    page = explore_page
+    everything = _pairs(build_network(annotated_store_path))
+    assert page.drawn_pairs() == everything
+    page.page.focus("#kg-year-from")
+    page.page.keyboard.press("ArrowRight")  # from 2025 to 2026
+    assert page.evaluate("() => document.getElementById('kg-years-out').textContent") == "2026"
+    assert page.drawn_pairs() == _pairs(build_network(annotated_store_path, since="2026-01-01"))
+    page.page.keyboard.press("ArrowLeft")
+    page.page.focus("#kg-year-to")
+    page.page.keyboard.press("ArrowLeft")  # until 2025: the undated visit is left out too
+    assert page.drawn_pairs() == _pairs(build_network(annotated_store_path, until="2025-12-31"))
+    summary = page.evaluate("() => document.getElementById('kg-summary').textContent")
+    assert summary.endswith(f"· {len(page.drawn_pairs())} pairs")
+    page.page.keyboard.press("ArrowRight")
+    assert page.drawn_pairs() == everything  # the whole range again: undated visits too
+    assert page.errors == []
+
+
+def test_topic_picker_keeps_the_visits_of_that_topic(explore_page, annotated_store_path):
+    page = explore_page
+    option = page.evaluate("""() => [...document.querySelectorAll('#kg-topic option')]
+        .map(o => o.textContent).find(t => t.startsWith('pengelolaan sampah'))""")
+    page.page.select_option("#kg-topic", label=option)
+    expected = build_network(annotated_store_path, topics=["pengelolaan sampah"])
+    assert page.drawn_pairs() == _pairs(expected)
+    visible = page.evaluate("() => window.kgraph.visibleNodes().map(i => window.kgraph.data.nodes[i].label)")
+    assert set(visible) == {d["label"] for _n, d in expected.nodes(data=True)}
+    # A tooltip counts what the filter keeps.
+    surabaya = page.node_ids()["Kota Surabaya"]
+    page.evaluate("(i) => window.kgraph.show('node', i)", surabaya)
+    text = page.evaluate("() => document.getElementById('kg-tip').textContent")
+    assert "(in the years and topic chosen)" in text
+    page.page.click("#kg-clear")
+    assert page.drawn_pairs() == _pairs(build_network(annotated_store_path))
+    assert page.errors == []
+
+
+def test_region_search_focuses_the_region(browser, annotated_store_path, tmp_path):
+    out = tmp_path / "budget.html"
+    write_html(build_network(annotated_store_path), out, layout="geo", max_edges=3)
+    page = Page(browser, out)
+    try:
+        assert len(page.drawn_pairs()) == 3
+        assert ("Kota Palangka Raya", "Kota Surabaya") not in page.drawn_pairs()
+        page.page.fill("#kg-find", "palangka")
+        page.page.keyboard.press("Enter")
+        # Its pair is drawn (beyond the budget), it is in the middle, its tooltip is open.
+        assert ("Kota Palangka Raya", "Kota Surabaya") in page.drawn_pairs()
+        found = page.node_ids()["Kota Palangka Raya"]
+        x, y = next((x, y) for i, x, y in page.node_points() if i == found)
+        width = page.evaluate("() => document.getElementById('kg-graph').clientWidth")
+        assert abs(x - width / 2) < 5 and abs(y - 400) < 5
+        assert page.evaluate("() => document.querySelector('#kg-tip h3').textContent") == "Kota Palangka Raya"
+        opacity = page.evaluate("() => Object.fromEntries(window.kgraph.nodes.get()"
+                                ".filter(n => !n.hidden).map(n => [window.kgraph.data.nodes[n.id].label, n.opacity]))")
+        assert opacity["Kota Palangka Raya"] == opacity["Kota Surabaya"] == 1
+        assert opacity["Kota Malang"] < 0.5
+        page.page.fill("#kg-find", "Atlantis")
+        page.page.keyboard.press("Enter")
+        assert page.evaluate("() => document.getElementById('kg-find-msg').textContent") == \
+            "No region “Atlantis” in this graph."
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_hovering_a_region_highlights_its_partners(explore_page):
+    page = explore_page
+    ids = page.node_ids()
+    points = {i: (x, y) for i, x, y in page.node_points()}
+    page.hover(*points[ids["Kota Malang"]])
+    state = page.evaluate("""() => {
+        const k = window.kgraph, name = id => k.data.nodes[id].label;
+        return {nodes: Object.fromEntries(k.nodes.get().filter(n => !n.hidden)
+                                          .map(n => [name(n.id), n.opacity])),
+                edges: k.edges.get().map(e => [name(e.from), name(e.to), e.color.opacity])}; }""")
+    partners = {"Kota Malang", "Kota Jambi", "Kota Serang"}
+    assert {n for n, o in state["nodes"].items() if o == 1} == partners
+    assert all(o < 0.5 for n, o in state["nodes"].items() if n not in partners)
+    for a, b, opacity in state["edges"]:
+        assert (opacity > 0.5) == ("Kota Malang" in (a, b)), (a, b, opacity)
+    assert {label["text"] for label in page.labels()} <= partners
+    page.page.mouse.move(3, 3)
+    page.page.wait_for_timeout(60)
+    after = page.evaluate("() => window.kgraph.nodes.get().filter(n => !n.hidden).map(n => n.opacity)")
+    assert set(after) == {1}
+
+
+def test_tooltips_say_reviewed_or_extracted(browser, example_store, tmp_path):
+    out = tmp_path / "trust.html"
+    write_html(build_network(example_store), out, lang="id")
+    page = Page(browser, out)
+    try:
+        texts = []
+        for i in range(page.evaluate("() => window.kgraph.data.edges.length")):
+            page.evaluate("(i) => window.kgraph.show('edge', i)", i)
+            texts.append(page.evaluate("() => document.getElementById('kg-tip').textContent"))
+        assert sum(re.search(r"diekstraksi, 0\.\d\d", t) is not None for t in texts) == 3
+        assert sum("ditinjau" in t for t in texts) == len(texts) - 3
+        legend = page.evaluate("() => document.getElementById('kg-legend').textContent")
+        assert "“ditinjau”" in legend and "“diekstraksi, 0.82”" in legend
+        page.evaluate("() => window.kgraph.show('node', 0)")
+        assert "Kunjungan diterima" in page.evaluate("() => document.getElementById('kg-tip').textContent")
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_a_thousand_visits_stay_legible(browser, tmp_path):
+    """1,000 visits among 300 regions: the page draws the budget's pairs with a note on
+    what it leaves out, faint lines for the fewest visits, and labels that never overlap."""
+    from kgraph import ingest
+    from kgraph.gazetteer import Gazetteer
+
+    import random
+
+    rng = random.Random(3)
+    regions = sorted((r for r in Gazetteer.default() if not r.is_province), key=lambda r: r.code)[:300]
+    hubs = regions[:12]
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(10):
+        lines = ["---", f"title: t{n}", f"url: https://example.org/k/{n}", "visits:"]
+        for i in range(100):
+            host = rng.choice(hubs) if i % 2 else rng.choice(regions)
+            visitor = rng.choice([r for r in regions if r.code != host.code])
+            lines += [f"  - visitor: {visitor.name}", f"    host: {host.name}",
+                      f"    date: 20{rng.randint(19, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"]
+        (folder / f"a{n}.md").write_text("\n".join(lines + ["---", "body", ""]), encoding="utf-8")
+    store = tmp_path / "kgraph.ttl"
+    assert ingest([folder], store=store).ok
+    for layout in ("geo", "force"):
+        out = tmp_path / f"{layout}.html"
+        write_html(build_network(store), out, layout=layout)
+        page = Page(browser, out)
+        try:
+            assert page.evaluate("() => window.kgraph.edges.length") == 200
+            note = page.evaluate("() => document.getElementById('kg-budget').textContent")
+            assert note.startswith("Drawing the 200 most visited of ")
+            opacities = page.evaluate("() => window.kgraph.edges.get().map(e => e.color.opacity)")
+            assert min(opacities) < 0.3 < 0.8 < max(opacities)
+            labels = page.labels()
+            assert len(labels) >= 20
+            _assert_legible(page, labels)
+            assert page.errors == []
+        finally:
+            page.close()

@@ -118,3 +118,51 @@ def test_unwritable_output_is_one_line(invoke, store_here, tmp_path):
     result = invoke("export", "-o", str(tmp_path / "no-such-dir" / "out.ttl"))
     assert result.exit_code == 1
     assert "cannot write" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_graphml_of_provinces(invoke, store_here, tmp_path):
+    result = invoke("export", "--level", "province", "-o", "provinces.graphml")
+    assert result.exit_code == 0, result.output
+    provinces = nx.read_graphml(tmp_path / "provinces.graphml")
+    regions = nx.read_graphml(io.BytesIO(invoke("export", "--format", "graphml").stdout_bytes))
+    # Each region's visits, summed by the province codes of its two ends (the part of a
+    # code before the dot), are the province network's.
+    expected: dict = {}
+    for a, b, d in regions.edges(data=True):
+        key = tuple(regions.nodes[n]["code"].split(".")[0] for n in (a, b))
+        expected[key] = expected.get(key, 0) + d["visits"]
+    got = {(provinces.nodes[a]["code"], provinces.nodes[b]["code"]): d["visits"]
+           for a, b, d in provinces.edges(data=True)}
+    assert got == expected and len(got) < regions.number_of_edges()
+    assert all(d["type"] == "provinsi" for _n, d in provinces.nodes(data=True))
+    east_java = "https://w3id.org/kgraph/id/region/35"
+    assert provinces.nodes[east_java]["label"] == "Provinsi Jawa Timur"
+    assert provinces.edges["https://w3id.org/kgraph/id/region/36", east_java]["visits"] == 2
+    bad = invoke("export", "--format", "nt", "--level", "province")
+    assert bad.exit_code == 1 and "applies to the graphml export only" in bad.stderr
+    assert invoke("export", "--level", "country").exit_code == 2
+
+
+def test_graphml_does_not_depend_on_the_store_history(tmp_path):
+    """The same visits ingested in another order export the same GraphML bytes: nodes
+    and edges are sorted, not in the order the index happens to answer in."""
+    from kgraph import ingest
+    from kgraph.export import export_chunks
+
+    from conftest import EXAMPLES
+
+    articles = sorted((EXAMPLES / "articles").glob("*.md"))
+    first, second = tmp_path / "a" / "kgraph.ttl", tmp_path / "b" / "kgraph.ttl"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    assert ingest(articles, store=first).ok
+    for article in reversed(articles):  # one at a time, last first
+        assert ingest([article], store=second).ok
+    exports = [b"".join(export_chunks("graphml", store=s, level=level))
+               for level in ("region", "province") for s in (first, second)]
+    assert exports[0] == exports[1] and exports[2] == exports[3]
+    # Sorted, not in whatever order the index (or a server) answers in.
+    for data in exports[::2]:
+        network = nx.read_graphml(io.BytesIO(data))
+        assert list(network.nodes) == sorted(network.nodes)
+        assert list(network.edges) == sorted(network.edges)

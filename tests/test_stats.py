@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -109,3 +110,17 @@ def test_stats_command(invoke, reciprocal_store):
     assert bad.exit_code == 2
     assert bad.stderr.strip().splitlines()[-1].startswith("Error: around: no region 'Atlantis'")
 
+
+
+def test_province_level(reciprocal_store, invoke):
+    """Malang ⇄ Surabaya are both in Jawa Timur: a loop of 4 visits; Padang ⇄ Pekanbaru
+    become Sumatera Barat ⇄ Riau, the one reciprocated pair."""
+    stats = network_stats(build_network(reciprocal_store, level="province"))
+    assert (stats.regions, stats.visits, stats.pairs) == (4, 7, 4)
+    assert [(h.region, h.code, h.visits) for h in stats.top_hosts] == [
+        ("Provinsi Jawa Timur", "35", 5), ("Provinsi Riau", "14", 1),
+        ("Provinsi Sumatera Barat", "13", 1)]
+    assert [(p.a, p.b) for p in stats.reciprocated] == [("Provinsi Riau", "Provinsi Sumatera Barat")]
+    table = invoke("stats", "--store", str(reciprocal_store), "--level", "province")
+    assert table.exit_code == 0 and re.search(r"Provinsi Jawa Timur +35 +5\n", table.stdout)
+    assert invoke("stats", "--store", str(reciprocal_store), "--level", "island").exit_code == 2

