@@ -61,6 +61,7 @@ def test_a_feed_since_a_day(invoke, news_site):
 
 def test_ingest_urls_keeps_the_pages_beside_the_store(invoke, news_site, tmp_path):
     page, missing = news_site.url(BANYUMAS.path), news_site.url("/hilang")
+    (tmp_path / "data").mkdir()  # a store's folder is never created (a typo must not be)
     result = invoke("ingest", "--store", "data/visits.ttl", page, missing, *FAST)
     assert result.exit_code == 1
     assert result.stderr == f"Error: {missing}: HTTP 404 Not Found\n"
