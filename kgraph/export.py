@@ -136,7 +136,8 @@ def _graphml(graph: ox.Store, level: str = "region") -> Iterable[bytes]:
 
     buffer = io.BytesIO()
     nx.write_graphml(visit_network(graph, level), buffer, named_key_ids=True)
-    return [buffer.getvalue()]
+    data = buffer.getvalue()
+    return [data if data.endswith(b"\n") else data + b"\n"]
 
 
 def _visits_csv(graph: ox.Store) -> Iterable[bytes]:

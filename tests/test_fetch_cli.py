@@ -67,7 +67,7 @@ def test_ingest_urls_keeps_the_pages_beside_the_store(invoke, news_site, tmp_pat
     assert result.stderr == f"Error: {missing}: HTTP 404 Not Found\n"
     assert result.stdout.splitlines() == [
         "fetched 1 page, 0 already fetched, 0 skipped, 1 failed → data/visits.articles/",
-        "ingested 1 article, 1 visit, 76 triples (+76), 0 warnings, 1 extracted, 1 failed "
+        "ingested 1 article, 1 visit (1 extracted), 76 triples (+76), 0 warnings, 1 failed "
         "→ data/visits.ttl",
     ]
     [kept] = (tmp_path / "data" / "visits.articles").glob("*.txt")
@@ -78,7 +78,7 @@ def test_ingest_urls_keeps_the_pages_beside_the_store(invoke, news_site, tmp_pat
     assert again.exit_code == 0
     assert again.stdout.splitlines() == [
         "fetched 0 pages, 1 already fetched, 0 skipped, 0 failed → data/visits.articles/",
-        "ingested 1 article, 1 visit, 76 triples (+0), 0 warnings, 1 extracted "
+        "ingested 1 article, 1 visit (1 extracted), 76 triples (+0), 0 warnings "
         "→ data/visits.ttl (unchanged)",
     ]
 
@@ -90,7 +90,7 @@ def test_saved_pages_are_ingested_and_annotated_in_folders(invoke, tmp_path):
                                          encoding="utf-8")
     result = invoke("ingest", "simpanan/")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("ingested 1 article, 1 visit,")
+    assert result.stdout.startswith("ingested 1 article, 1 visit (1 extracted),")
     store = (tmp_path / "kgraph.ttl").read_text("utf-8")
     assert "https://warta.example.id" + BANYUMAS.path in store
     annotated = invoke("annotate", "simpanan/", "-o", "tinjau/")
