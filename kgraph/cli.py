@@ -7,7 +7,7 @@ import sys
 import click
 
 from . import __version__
-from .articles import DEFAULT_MAX_BYTES, iter_article_paths
+from .articles import DEFAULT_MAX_BYTES, find_article_files, iter_article_paths
 from .errors import KGraphError
 from .options import RegistryChoice, network_filter_options, output_option, store_options
 from .sync_cli import pull_command, push_command
@@ -56,8 +56,8 @@ def ingest(paths: tuple[str, ...], store: str, max_size: int, follow_symlinks: b
            quiet: bool) -> None:
     """Add articles to the store.
 
-    PATHS are article files (.md, .txt), directories (read recursively) or - for
-    standard input. Raw articles (no visits key) go through the extractor: their
+    PATHS are article files (.md, .txt), directories (read recursively; other files
+    in them are skipped and counted) or - for standard input. Raw articles (no visits key) go through the extractor: their
     visits are marked kg:method "extracted" with a kg:confidence. An article ingested again replaces what it said before; ingesting
     the same files twice leaves the store byte-identical. A file that fails is reported
     and skipped, the others are stored (exit 1).
@@ -70,20 +70,21 @@ def ingest(paths: tuple[str, ...], store: str, max_size: int, follow_symlinks: b
     """
     from .ingest import ingest as run_ingest
 
-    files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))
-    show_bar = len(files) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+    found = find_article_files(paths, follow_symlinks=follow_symlinks)
+    show_bar = len(found.files) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
     try:
         if show_bar:
-            with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
-                report = run_ingest(files, store=store, max_bytes=max_size,
-                                    follow_symlinks=follow_symlinks,
+            with click.progressbar(length=len(found.files), label="ingesting",
+                                   file=sys.stderr) as bar:
+                report = run_ingest(found, store=store, max_bytes=max_size,
                                     on_file=lambda _name: bar.update(1))
         else:
-            report = run_ingest(files, store=store, max_bytes=max_size,
-                                follow_symlinks=follow_symlinks)
+            report = run_ingest(found, store=store, max_bytes=max_size)
     except KGraphError as exc:
         raise _fail(exc) from None
     if not quiet:
+        for note in found.skipped:
+            click.echo(f"note: {note}", err=True)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
     for failure in report.failed:

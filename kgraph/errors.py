@@ -5,6 +5,18 @@ Every error a user can cause is a :class:`KGraphError`; the CLI prints it as one
 """
 from __future__ import annotations
 
+import re
+
+#: Characters that would break a one-line message or act on a terminal: C0 and C1
+#: controls, DEL, and the Unicode line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters escaped (``\\n``, ``\\t``, ``\\x1b`` ...), so
+    that a file name in a message keeps it on one line and sends nothing to the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 class KGraphError(Exception):
     """A failure a user can fix: bad input, a missing or unreadable store, ...
@@ -27,7 +39,7 @@ class KGraphError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        parts = [p for p in (self.file, self.field) if p]
+        parts = [printable(p) for p in (self.file, self.field) if p]
         text = ": ".join([*parts, self.message])
         if self.hint:
             text += f" ({self.hint})"

@@ -58,20 +58,29 @@ class FileState:
             st = os.stat(path)
         except FileNotFoundError:
             return None
+        return cls.from_stat(st)
+
+    @classmethod
+    def from_stat(cls, st: os.stat_result) -> "FileState":
         return cls(st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
 
 
 class Index:
     """The index folder of one Turtle store."""
 
-    def __init__(self, store: Path) -> None:
-        self.display = str(store)  # the path as the user gave it, for messages
-        # Absolute: RocksDB refuses a second open of the same path string in a process.
-        store = Path(os.path.abspath(store))
+    def __init__(self, store: Path, *, display: str | None = None) -> None:
+        self.display = display or str(store)  # the path as the user gave it, for messages
+        # Absolute, links resolved: RocksDB refuses a second open of the same path string
+        # in a process, and a store reached through a link has its index beside its target.
+        store = Path(os.path.realpath(store))
         self.store = store
         self.folder = store.parent / f".{store.name}.index"
         self.db = self.folder / "db"
         self.stamp_path = self.folder / "stamp.json"
+        #: The version of the Turtle file ``db`` holds, once :meth:`open_primary` opened
+        #: it: the file kgraph read or wrote, never re-read by path (another program may
+        #: have replaced the file since).
+        self.described: FileState | None = None
 
     # ------------------------------------------------------------------ stamp
 
@@ -124,10 +133,11 @@ class Index:
         if self.db.exists():
             shutil.rmtree(self.db)
         graph = ox.Store(str(self.db))
+        self.described = None
         if self.store.exists():
             from .store import parse_into
 
-            parse_into(graph, self.store, display=self.display)
+            self.described = parse_into(graph, self.store, display=self.display)
             graph.flush()
         return graph
 
@@ -138,8 +148,10 @@ class Index:
         """
         if self.primary_matches():
             try:
-                return ox.Store(str(self.db))
-            except OSError:
+                graph = ox.Store(str(self.db))
+                self.described = FileState(**self.read_stamp()["turtle"])
+                return graph
+            except (OSError, TypeError, KeyError):
                 pass  # unreadable: rebuild below
         return self.rebuild_primary()
 
@@ -158,10 +170,11 @@ class Index:
             return stamp["triples"]
         return count_triples(graph)
 
-    def publish(self, graph: ox.Store, *, canonical: bool, triples: int | None = None,
-                table: "VisitTable | None" = None) -> None:
+    def publish(self, graph: ox.Store, *, canonical: bool, turtle: FileState | None,
+                triples: int | None = None, table: "VisitTable | None" = None) -> None:
         """After the Turtle file was written from ``graph``: snapshot it (with its visit
-        ``table``, computed here when not given), stamp, tidy up."""
+        ``table``, computed here when not given), stamp it as matching the version
+        ``turtle`` of the file (the one written or read, as :attr:`described`), tidy up."""
         from .views import VisitTable
 
         stamp = self.read_stamp()
@@ -173,9 +186,8 @@ class Index:
         graph.flush()
         graph.backup(str(target))
         (table if table is not None else VisitTable.compute(graph)).save(target)
-        state = FileState.of(self.store)
         self.write_stamp(
-            turtle=state.__dict__ if state else None,
+            turtle=turtle.__dict__ if turtle else None,
             snapshot=name,
             primary_clean=True,
             canonical=canonical,
@@ -249,18 +261,25 @@ def count_triples(graph: ox.Store) -> int:
     return int(next(iter(result))["n"].value)  # type: ignore[index]
 
 
-def _try_exclusive(lock_path: Path) -> bool:
+def lock_exclusive(fd: int, *, wait: bool = True) -> bool:
+    """Take an exclusive ``flock`` on an open file (released when it is closed, or when
+    its process dies); whether it was taken (``False`` without flock)."""
     if fcntl is None:
         return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        return True
+    except OSError:
+        return False
+
+
+def _try_exclusive(lock_path: Path) -> bool:
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
+        return lock_exclusive(fd, wait=False)
     finally:
         os.close(fd)  # closing releases the lock
 

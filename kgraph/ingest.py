@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from .articles import DEFAULT_MAX_BYTES, Article, iter_article_paths, read_article
-from .errors import ArticleError
+from .articles import (
+    DEFAULT_MAX_BYTES, READERS, Article, ArticleFiles, find_article_files, read_article,
+)
+from .errors import ArticleError, printable
 from .gazetteer import Gazetteer
 from .mapping import Mapper
 from .store import DEFAULT_STORE, TurtleStore, remote_endpoint
@@ -36,6 +38,11 @@ class IngestReport:
     extracted: list[str] = field(default_factory=list)
     """Raw articles whose visits the extractor found (``kg:method "extracted"``)."""
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """Entries of the folders read that are not article files (other suffixes), or
+    ``path: reason`` for those that could not be read as one (FIFOs, devices, links)."""
+    files: int = 0
+    """How many article files were read (or tried)."""
 
     @property
     def needs_extraction(self) -> list[str]:
@@ -57,16 +64,22 @@ class IngestReport:
             f"{self.triples_after} triples ({self.new_triples:+d})",
             f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}",
         ]
+        if not self.files:  # the store was not opened
+            parts = ["nothing to ingest"]
         if self.extracted:
             parts.append(f"{len(self.extracted)} extracted")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} other file{'s' if len(self.skipped) != 1 else ''}"
+                         " skipped")
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
         state = "" if self.written else " (unchanged)"
-        return f"ingested {', '.join(parts)} → {self.store}{state}"
+        verb = "ingested " if self.files else ""
+        return f"{verb}{', '.join(parts)} → {self.store}{state}"
 
 
 def ingest(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: "Iterable[str | os.PathLike[str]] | ArticleFiles",
     *,
     store: str | os.PathLike[str] = DEFAULT_STORE,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -78,14 +91,27 @@ def ingest(
     Raw articles (no ``visits`` key) go through the extractor first; their visits are
     marked ``kg:method "extracted"`` with a ``kg:confidence``.
 
-    A file that cannot be read or mapped is reported in ``failed`` and skipped; the others
-    are stored. Raises :class:`~kgraph.errors.StoreError` when the store itself cannot be
-    read, locked or written (then nothing is written).
+    ``paths`` are files, folders (read recursively) and ``"-"`` (standard input), or
+    what :func:`~kgraph.articles.find_article_files` found in them. A file that cannot be
+    read or mapped, and a folder without article files, is reported in ``failed`` and
+    skipped; the others are stored. Files of other kinds in folders are counted in
+    ``skipped``. When there is no article file at all, the store is not touched. Raises
+    :class:`~kgraph.errors.StoreError` when the store itself cannot be read, locked or
+    written (then nothing is written).
     """
     endpoint = remote_endpoint(store)
     report = IngestReport(store=endpoint if endpoint is not None else Path(store))
+    found = paths if isinstance(paths, ArticleFiles) \
+        else find_article_files(paths, follow_symlinks=follow_symlinks)
+    files = found.files
+    report.files = len(files)
+    report.skipped = [*found.skipped, *map(printable, found.other)]
+    suffixes = ", ".join(READERS)
+    report.failed.extend(f"{printable(folder)}: no article files found ({suffixes})"
+                         for folder in found.empty)
+    if not files:
+        return report
     mapper = Mapper(Gazetteer.default(), default_scheme())
-    files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))
     seen: dict[str, str] = {}
     batch: list = []
     with _open_store(store, endpoint).edit() as editor:
@@ -100,13 +126,13 @@ def ingest(
                     report.extracted.append(article.source)
                 graph = mapper.map_article(article)
             except ArticleError as exc:
-                report.failed.append(str(exc))
+                report.failed.append(printable(str(exc)))
                 continue
             if article.key in seen:
-                report.warnings.append(
-                    f"{article.source}: same article as {seen[article.key]} "
-                    f"({article.key}); the later file wins"
-                )
+                same = f"same url {article.url}" if article.url else "same text"
+                report.warnings.append(printable(
+                    f"{article.source}: same article as {seen[article.key]} ({same}); "
+                    "the later file wins"))
             seen[article.key] = article.source
             batch.append(graph)
             if len(batch) >= BATCH_SIZE:
@@ -114,7 +140,7 @@ def ingest(
                 batch.clear()
             report.articles += 1
             report.visits += len(graph.visits)
-            report.warnings.extend(graph.warnings)
+            report.warnings.extend(map(printable, graph.warnings))
         editor.replace_articles(batch)
     report.triples_after = len(editor)  # after the edit: derived triples included
     report.written = editor.saved

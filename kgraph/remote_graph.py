@@ -465,14 +465,15 @@ def _needs(batch: list[ArticleGraph]) -> dict[str, list]:
     """What replacing ``batch`` reads: the articles and every report and visit citing them,
     and the subjects the new triples describe or derive (reports, visits, people ...)."""
     subjects: dict = {}
+    articles = [a for g in batch for a in (g.article, *g.replaces)]
     for g in batch:
-        subjects[g.article] = None
+        subjects.update(dict.fromkeys((g.article, *g.replaces)))
         subjects.update(dict.fromkeys(g.person_labels))
         for s, p, o in chain(g.owned, g.reference):
             subjects[s] = None
             if p in (KG.visit, KG.ledBy, KG.receivedBy):
                 subjects[o] = None
-    return {"subjects": list(subjects), "pairs": [(KG.source, g.article) for g in batch]}
+    return {"subjects": list(subjects), "pairs": [(KG.source, a) for a in articles]}
 
 
 class RemoteEditor(GraphEditor):

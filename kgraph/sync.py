@@ -30,7 +30,9 @@ import pyoxigraph as ox
 from .errors import StoreError
 from .index import FileState, Index, count_triples
 from .remote import Client, RemoteError
-from .store import atomic_write, locked, open_graph, sorted_nt_lines, writer
+from .store import (
+    atomic_write, locked, open_graph, remove_leftovers, sorted_nt_lines, store_file, writer,
+)
 
 DEFAULT_BATCH_SIZE = 50_000
 STAGING_PREFIX = "urn:kgraph:push:"
@@ -88,7 +90,7 @@ def push(store: str | os.PathLike[str], client: Client, *,
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    path = Path(store)
+    path = store_file(store)
     before = FileState.of(path)
     graph = open_graph(path)
     total = count_triples(graph)
@@ -101,7 +103,7 @@ def push(store: str | os.PathLike[str], client: Client, *,
         raise StoreError(f"cannot write the push state: {exc.strerror or exc}",
                          file=str(index.folder)) from None
     job = _PushJob(client, index, before, total, batch_size)
-    with locked(job.state_path.with_suffix(""), timeout=1):
+    with locked(path, timeout=1, name=job.state_path.stem):
         done = job.start()
         lines = sorted_nt_lines(graph)
         try:
@@ -238,23 +240,22 @@ def pull(store: str | os.PathLike[str], client: Client, *, force: bool = False,
     cannot be written, and :class:`RemoteError` when the server fails or sends invalid
     N-Triples; the store is then untouched.
     """
-    path = Path(store)
-    if path.is_dir():
-        raise StoreError("is a directory, not a Turtle file", file=str(path))
-    expected = _count(client, "?s ?p ?o")  # for the progress bar only
-    index = Index(path)
+    path = store_file(store)
+    shown = os.fspath(store)
+    expected = client.count("?s ?p ?o")  # for the progress bar only
+    index = Index(path, display=shown)
     with locked(path):
         try:
-            index.ensure_folder()
+            remove_leftovers(index)  # the temporary folders of killed pulls
             with tempfile.TemporaryDirectory(dir=index.folder) as name:
-                return _pull_into(path, client, Path(name), force,
+                return _pull_into(path, shown, client, Path(name), force,
                                   lambda n: (on_progress or _ignore)(n, expected))
         except OSError as exc:
             raise StoreError(f"cannot write the store: {exc.strerror or exc}; "
-                             "the old store is intact", file=str(path)) from None
+                             "the old store is intact", file=shown) from None
 
 
-def _pull_into(path: Path, client: Client, tmp: Path, force: bool,
+def _pull_into(path: Path, shown: str, client: Client, tmp: Path, force: bool,
                on_lines: Callable[[int], None]) -> PullReport:
     """Download into ``tmp``, write the canonical Turtle there, then replace the store."""
     download = tmp / "pulled.nt"
@@ -264,14 +265,14 @@ def _pull_into(path: Path, client: Client, tmp: Path, force: bool,
     triples = _canonical_turtle(download, turtle, tmp, client.endpoint.graph_store)
     url = client.endpoint.url
     if path.exists() and filecmp.cmp(turtle, path, shallow=False):
-        return PullReport(url, str(path), triples, changed=False)
+        return PullReport(url, shown, triples, changed=False)
     if path.exists() and not force:
         raise StoreError(
-            f"differs from the default graph of {url}; not replaced", file=str(path),
+            f"differs from the default graph of {url}; not replaced", file=shown,
             hint="use --force to replace it, or pull into another --store",
         )
     atomic_write(path, _read_chunks(turtle))
-    return PullReport(url, str(path), triples, changed=True)
+    return PullReport(url, shown, triples, changed=True)
 
 
 def _canonical_turtle(source: Path, target: Path, tmp: Path, url: str) -> int:

@@ -60,7 +60,7 @@ def _triples(graph) -> int:
 def test_sigkill_at_random_moments_never_corrupts_or_loses(tmp_path):
     rng = random.Random(SEED)
     store = tmp_path / "kgraph.ttl"
-    lock = tmp_path / "kgraph.ttl.lock"
+    lock = tmp_path / ".kgraph.ttl.index" / "writer.lock"
     base = write_articles(tmp_path / "base", "base", range(300), paragraphs=1)
     assert ingest(base, store=store).ok
     stored_ever = {url_of("base", n) for n in range(300)}

@@ -150,3 +150,59 @@ def test_unwritable_folder_falls_back_to_parsing(store, monkeypatch):
     shutil.rmtree(store.parent / ".kgraph.ttl.index")
     monkeypatch.setattr(index.Index, "ensure_folder", refuse)
     assert visits(store) == 14
+
+
+def _checkout(store, text: str) -> None:
+    """Replace the store by another version, as `git checkout` does (a new file renamed
+    over it), without going through os.replace (which the tests intercept)."""
+    other = store.parent / "other.ttl"
+    other.write_text(text, encoding="utf-8")
+    os.rename(other, store)
+
+
+def test_a_file_replaced_right_after_kgraph_wrote_it_is_not_taken_for_it(store, tmp_path,
+                                                                          monkeypatch):
+    """Another program replaces the Turtle file between kgraph's rename and its stamp:
+    the index is stamped for the file kgraph wrote, so it is not used for the other."""
+    other = store.read_text(encoding="utf-8").replace(
+        '"Pemerintah Kota Malang"', '"Pemerintah Kota Malang (checked out)"')
+    real_replace = os.replace
+
+    def replace_then_checkout(src, dst, *args, **kwargs):
+        real_replace(src, dst, *args, **kwargs)
+        if os.path.basename(dst) == store.name:
+            _checkout(store, other)
+
+    path = write_article(tmp_path, "a.md", ARTICLE.format(n=1, host="Pemkot Medan",
+                                                         topic="kesehatan"))
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", replace_then_checkout)
+        ingest([path], store=store)
+    assert store.read_text(encoding="utf-8") == other
+    assert "Pemerintah Kota Malang (checked out)" in hosts(store)
+    assert "Pemerintah Kota Medan" not in hosts(store)
+    # The next ingest starts from the file as it is, and keeps what was checked out.
+    ingest([path], store=store)
+    assert "Pemerintah Kota Malang (checked out)" in hosts(store)
+    assert "Pemerintah Kota Medan" in hosts(store)
+    assert store.read_text(encoding="utf-8") == serialize(load_graph(store))
+
+
+def test_a_file_replaced_while_the_index_is_rebuilt_is_not_taken_for_it(store, monkeypatch):
+    import kgraph.store
+
+    shutil.rmtree(store.parent / ".kgraph.ttl.index")
+    other = store.read_text(encoding="utf-8").replace(
+        '"Pemerintah Kota Malang"', '"Pemerintah Kota Malang (checked out)"')
+    real_parse = kgraph.store.parse_into
+
+    def parse_then_checkout(*args, **kwargs):
+        state = real_parse(*args, **kwargs)
+        _checkout(store, other)
+        return state
+
+    with monkeypatch.context() as patch:
+        patch.setattr(kgraph.store, "parse_into", parse_then_checkout)
+        assert "Pemerintah Kota Malang (checked out)" in hosts(store)
+    assert "Pemerintah Kota Malang (checked out)" in hosts(store)
+    assert "Pemerintah Kota Malang" not in hosts(store)
