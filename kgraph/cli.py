@@ -138,6 +138,9 @@ def _emit(chunks, output: str) -> None:  # type: ignore[no-untyped-def]
         for chunk in chunks:
             stream.write(chunk)
         stream.flush()
+    except KGraphError as exc:  # raised while the chunks are made (a server failing)
+        stream.flush()
+        raise _fail(exc) from None
     except BrokenPipeError:  # `kgraph query ... | head`: the reader has enough
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -158,7 +161,8 @@ def _emit(chunks, output: str) -> None:  # type: ignore[no-untyped-def]
                    "ttl for CONSTRUCT and DESCRIBE].")
 @click.option("--full", is_flag=True, help="Do not cut long cells in the table format.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
-              metavar="SECONDS", help="Stop a query that runs longer (0: no limit).")
+              metavar="SECONDS", help="Stop a query that runs longer (0: no limit); with a "
+                                      "SPARQL server, also the deadline of each request.")
 @click.option("--allow-service", is_flag=True,
               help="Allow SERVICE, which sends (part of) the query to other endpoints.")
 @output_option("Write the results to FILE (atomically) instead of standard output.")

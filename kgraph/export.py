@@ -6,6 +6,7 @@ the region → region visit network, or as the CSV of the ``visits`` preset.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -25,16 +26,23 @@ class ExportError(KGraphError):
     """The export cannot be made or written."""
 
 
+def _sorted_lines(graph: ox.Store) -> Iterator[str]:
+    """:func:`~kgraph.store.sorted_nt_lines` with the graph read and sorted now, so that
+    a store (or server) that fails does so before anything is written out."""
+    lines = sorted_nt_lines(graph)
+    first = next(lines, None)
+    return itertools.chain([first] if first is not None else [], lines)
+
+
 def _turtle(graph: ox.Store) -> Iterator[bytes]:
     """Sorted Turtle, as kgraph writes its store."""
-    for chunk in writer().serialize_nt_lines(sorted_nt_lines(graph)):
-        yield chunk.encode("utf-8")
+    return (chunk.encode("utf-8")
+            for chunk in writer().serialize_nt_lines(_sorted_lines(graph)))
 
 
 def _ntriples(graph: ox.Store) -> Iterator[bytes]:
     """N-Triples, one triple a line, sorted (the same store gives the same bytes)."""
-    for line in sorted_nt_lines(graph):
-        yield line.encode("utf-8")
+    return (line.encode("utf-8") for line in _sorted_lines(graph))
 
 
 def _rdf(fmt: ox.RdfFormat) -> Callable[[ox.Store], Iterable[bytes]]:
@@ -82,12 +90,23 @@ def visit_network(graph: ox.Store):  # type: ignore[no-untyped-def]
                 else term.value
         network.add_node(row["region"].value, **attributes)
     for row in graph.query(_NETWORK, prefixes=_PREFIXES):
-        attributes = {"visits": int(row["visits"].value)}
+        attributes = {"visits": _number(row["visits"], graph)}
         for name in ("first", "last"):
             if row[name] is not None:
                 attributes[name] = row[name].value
         network.add_edge(row["from"].value, row["to"].value, **attributes)
     return network
+
+
+def _number(term: ox.Literal, graph: ox.Store) -> int:
+    """A count of ``graph``'s answer (which a SPARQL server may have sent wrong)."""
+    try:
+        return int(term.value)
+    except ValueError:
+        client = getattr(graph, "client", None)  # a SPARQL server's graph
+        where = client.endpoint.query if client is not None else "the store"
+        raise ExportError(f"{where} sent a count that is not a number: "
+                          f"{term.value[:40]!r}") from None
 
 
 def _graphml(graph: ox.Store) -> Iterable[bytes]:

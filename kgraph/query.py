@@ -432,14 +432,20 @@ def _context():  # type: ignore[no-untyped-def]
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+#: With a SPARQL server, the child gets this much longer (seconds) than the timeout, so
+#: that a server passing the deadline of its requests is named in the error.
+_REMOTE_GRACE = 2.0
+
+
 def _in_child(args: tuple, timeout: float) -> tuple[str, bytes]:
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(sender, args), daemon=True)
     process.start()
     sender.close()
+    remote = not isinstance(args[0], str)  # an Endpoint (see _store_arg)
     try:
-        if not receiver.poll(timeout):
+        if not receiver.poll(timeout + (_REMOTE_GRACE if remote else 0)):
             raise QueryTimeout(f"query timed out after {timeout:g} s",
                                hint="simplify the query or raise --timeout")
         message = receiver.recv()

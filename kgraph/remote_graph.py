@@ -17,7 +17,6 @@ server at once: there is no lock, and each computes its change from what it read
 """
 from __future__ import annotations
 
-import io
 import os
 import re
 import tempfile
@@ -32,7 +31,7 @@ import pyoxigraph as ox
 
 from .mapping import ArticleGraph
 from .namespace import KG, RDF
-from .remote import Client, Endpoint, RemoteError
+from .remote import Client, Endpoint, RemoteError, count_value
 from .store import GraphEditor
 
 _DG = ox.DefaultGraph()
@@ -210,8 +209,7 @@ class RemoteGraph:
 
     def __len__(self) -> int:
         """The exact number of triples in the default graph."""
-        row = next(iter(self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
-        return int(row["n"].value)  # type: ignore[union-attr]
+        return self.client.count("?s ?p ?o")
 
     def __contains__(self, quad: ox.Quad | ox.Triple) -> bool:
         graph = getattr(quad, "graph_name", _DG)
@@ -232,14 +230,18 @@ class RemoteGraph:
         name = _graph_name(from_graph)
         if format is None:
             format = self._guess(output)
-        if format == ox.RdfFormat.N_TRIPLES:
-            return self._get(output, name)
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
             self.client.graph_get(spool, graph=name)  # type: ignore[arg-type]
             spool.seek(0)
+            # Parsed and written again even as N-Triples: what the server sent is checked,
+            # and comes out in pyoxigraph's canonical form, one triple a line.
             triples = ox.parse(spool, format=ox.RdfFormat.N_TRIPLES)
-            return ox.serialize(triples, output, format,
-                                prefixes=dict(prefixes) if prefixes else None)
+            try:
+                return ox.serialize(triples, output, format,
+                                    prefixes=dict(prefixes) if prefixes else None)
+            except SyntaxError as exc:
+                raise self.client.invalid(self.client.endpoint.graph_store, "N-Triples",
+                                          exc) from None
 
     @staticmethod
     def _guess(output: object) -> ox.RdfFormat:
@@ -248,19 +250,6 @@ class RemoteGraph:
             if found is not None:
                 return found
         raise ValueError("the dump format is required when the output has no known extension")
-
-    def _get(self, output: str | os.PathLike[str] | IO[bytes] | None,
-             name: str | None) -> bytes | None:
-        if output is None:
-            buffer = io.BytesIO()
-            self.client.graph_get(buffer, graph=name)
-            return buffer.getvalue()
-        if isinstance(output, (str, os.PathLike)):
-            with open(output, "wb") as handle:
-                self.client.graph_get(handle, graph=name)
-            return None
-        self.client.graph_get(output, graph=name)  # type: ignore[arg-type]
-        return None
 
 
 # ---------------------------------------------------------------------------- editing
@@ -350,7 +339,7 @@ class _EditGraph(RemoteGraph):
         complete = set(part["s"])
         for row in self._select(f"SELECT ?s ?p ?o ?all ?n WHERE {{ {union} }}"):
             if row["n"] is not None:
-                self._references[row["o"]] = int(row["n"].value)
+                self._references[row["o"]] = count_value(row["n"], self.client.endpoint.query)
                 continue
             quad = ox.Quad(row["s"], row["p"], row["o"], _DG)
             if quad not in self.removed:

@@ -13,7 +13,6 @@ leaves the old store as it was. A pull that fails midway starts over when run ag
 """
 from __future__ import annotations
 
-import dataclasses
 import filecmp
 import hashlib
 import io
@@ -126,7 +125,7 @@ class _PushJob:
         self.client = client
         self.total = total
         self.batch_size = batch_size
-        endpoint = dataclasses.asdict(client.endpoint)
+        endpoint = client.endpoint.urls()  # not the deadline: a push resumes with another
         server = hashlib.sha256(json.dumps(endpoint, sort_keys=True).encode()).hexdigest()[:16]
         self.state_path = index.folder / f"push-{server}.json"
         self.key = {"version": STATE_VERSION, "endpoint": endpoint, "turtle": state.__dict__,
@@ -165,7 +164,7 @@ class _PushJob:
             self.client.update("CLEAR DEFAULT")
             self._forget()
             return
-        found = _count(self.client, f"GRAPH <{self.staging}> {{ ?s ?p ?o }}")
+        found = self.client.count(f"GRAPH <{self.staging}> {{ ?s ?p ?o }}")
         if found != self.total:
             self._drop(self.staging)
             self._forget()
@@ -215,16 +214,6 @@ def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
     if blank:
         yield blank
-
-
-def _count(client: Client, pattern: str) -> int:
-    """How many solutions ``pattern`` has on the server."""
-    results = client.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
-    url = client.endpoint.query
-    try:
-        return int(next(iter(results))["n"].value)  # type: ignore[call-overload, index]
-    except (StopIteration, TypeError, ValueError, KeyError):
-        raise RemoteError(f"{url} sent no count for a COUNT query", url=url) from None
 
 
 # ---------------------------------------------------------------------- pull
