@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from .mapping import ArticleGraph
 from .namespace import KG, RDF
 from .remote import Client, Endpoint, RemoteError, count_value
+from .remote_lock import ServerLock
 from .store import GraphEditor
 
 _DG = ox.DefaultGraph()
@@ -471,6 +472,7 @@ class RemoteEditor(GraphEditor):
     SPARQL Update request, before it returns."""
 
     graph: _EditGraph
+    lock: ServerLock | None = None
 
     def replace_articles(self, graphs: Iterable[ArticleGraph]) -> None:
         """Replace the articles and commit them, a batch per request (see the class)."""
@@ -497,7 +499,10 @@ class RemoteEditor(GraphEditor):
         super().finish()
 
     def commit(self) -> None:
-        """Send what is not on the server yet (after :meth:`finish`)."""
+        """Send what is not on the server yet (after :meth:`finish`), while this edit
+        still holds the server's lock."""
+        if self.lock is not None and (self.graph.added or self.graph.removed):
+            self.lock.renew()
         if self.graph.commit():
             self.saved = True
 
@@ -540,9 +545,10 @@ class RemoteStore:
         committed too. When the block raises, the uncommitted rest is dropped: the server
         holds the batches committed before, each whole. ``editor.saved`` tells whether
         anything was written."""
-        with self._client() as client:
+        with self._client() as client, ServerLock(client) as lock:
             graph = _EditGraph(client)
             editor = RemoteEditor(graph, len(graph))
+            editor.lock = lock
             yield editor
             editor.finish()
             editor.commit()

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from .errors import StoreError
 from .index import FileState, Index, count_triples
 from .remote import Client, RemoteError
+from .remote_lock import ServerLock
 from .store import (
     atomic_write, locked, open_graph, remove_leftovers, sorted_nt_lines, store_file, writer,
 )
@@ -53,8 +54,13 @@ class PushReport:
     triples: int
     batches: int
     sent: int
+    moved_before: bool = False
+    """The run that failed had already made the staging graph the default graph."""
 
     def summary(self) -> str:
+        if self.moved_before:
+            return (f"pushed {self.triples} triples to {self.url} (default graph replaced "
+                    "by the interrupted push, which could not record it)")
         note = ""
         if self.sent < self.batches:
             note = f"; resumed: {self.sent} of {self.batches} batches sent by this run"
@@ -102,15 +108,16 @@ def push(store: str | os.PathLike[str], client: Client, *,
         raise StoreError(f"cannot write the push state: {exc.strerror or exc}",
                          file=str(index.folder)) from None
     job = _PushJob(client, index, before, total, batch_size)
-    with locked(path, timeout=1, name=job.state_path.stem):
+    with locked(path, timeout=1, name=job.state_path.stem), ServerLock(client) as lock:
+        job.lock = lock
         done = job.start()
         lines = sorted_nt_lines(graph)
         try:
             batches = job.upload(lines, done, on_progress or _ignore)
         finally:
             lines.close()  # removes the sorted dump's temporary files
-        job.switch()
-    return PushReport(client.endpoint.url, total, batches, batches - done)
+        moved_before = job.switch(batches)
+    return PushReport(client.endpoint.url, total, batches, batches - done, moved_before)
 
 
 def _ignore(_done: int, _total: int) -> None:
@@ -132,6 +139,8 @@ class _PushJob:
                     "triples": total, "batch_size": batch_size}
         digest = hashlib.sha256(json.dumps(self.key, sort_keys=True).encode()).hexdigest()
         self.staging = STAGING_PREFIX + digest[:32]
+        #: The server's writer lock, renewed after each batch.
+        self.lock: ServerLock | None = None
 
     def start(self) -> int:
         """How many batches an earlier run already uploaded (0 for a fresh start, after
@@ -154,27 +163,43 @@ class _PushJob:
             if count > done:
                 self.client.graph_post("".join(batch).encode("utf-8"), graph=self.staging)
                 self._save(count)
+                if self.lock is not None:
+                    self.lock.renew()
             sent += len(batch)
             on_progress(sent, self.total)
         return count
 
-    def switch(self) -> None:
-        """Check the staging graph, then make it the default graph in one update."""
+    def switch(self, batches: int) -> bool:
+        """Check the staging graph, then make it the default graph in one update. Returns
+        whether an earlier run had done so already (it stopped, or lost the server's
+        answer, after its MOVE and before it could forget its progress)."""
         if self.total == 0:
             self.client.update("CLEAR DEFAULT")
             self._forget()
-            return
+            return False
         found = self.client.count(f"GRAPH <{self.staging}> {{ ?s ?p ?o }}")
         if found != self.total:
+            if found == 0 and self._moved():
+                self._forget()
+                return True
             self._drop(self.staging)
             self._forget()
             raise RemoteError(
                 f"{self.client.endpoint.graph_store} holds {found} of the {self.total} triples "
                 "pushed; the upload was discarded, run push again",
                 url=self.client.endpoint.graph_store)
+        self._save(batches, moving=True)
         # Not retried by the client: applied twice, the second MOVE would find no source.
         self.client.update(f"MOVE <{self.staging}> TO DEFAULT", idempotent=False)
         self._forget()
+        return False
+
+    def _moved(self) -> bool:
+        """Whether this push's MOVE was sent before (by a run that stopped) and the
+        default graph now holds what it moved."""
+        saved = self._read()
+        return saved.get("key") == self.key and saved.get("moving") is True \
+            and self.client.count("?s ?p ?o") == self.total
 
     def _drop(self, graph: str) -> None:
         self.client.update(f"DROP SILENT GRAPH <{graph}>")
@@ -186,8 +211,9 @@ class _PushJob:
             return {}
         return saved if isinstance(saved, dict) else {}
 
-    def _save(self, batches_done: int) -> None:
-        state = {"key": self.key, "staging": self.staging, "batches_done": batches_done}
+    def _save(self, batches_done: int, *, moving: bool = False) -> None:
+        state = {"key": self.key, "staging": self.staging, "batches_done": batches_done,
+                 "moving": moving}
         atomic_write(self.state_path, json.dumps(state, sort_keys=True).encode("utf-8"))
 
     def _forget(self) -> None:
