@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import click
 
 from . import __version__
 from .articles import DEFAULT_MAX_BYTES, find_article_files, iter_article_paths
-from .errors import KGraphError
+from .errors import KGraphError, KGraphWarning
 from .options import RegistryChoice, network_filter_options, output_option, store_options
 from .sync_cli import pull_command, push_command
 
@@ -29,6 +30,19 @@ def cli() -> None:
         kgraph ingest examples/
         kgraph validate
     """
+    warnings.simplefilter("always", KGraphWarning)
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+    """kgraph's own warnings (a damaged index rebuilt ...) as ``warning: ...`` lines."""
+    if issubclass(category, KGraphWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        _SHOW_WARNING(message, category, filename, lineno, file, line)
+
+
+_SHOW_WARNING = warnings.showwarning
 
 
 def _fail(exc: KGraphError) -> click.ClickException:

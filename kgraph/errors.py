@@ -52,3 +52,8 @@ class ArticleError(KGraphError):
 
 class StoreError(KGraphError):
     """The store cannot be read, locked or written."""
+
+
+class KGraphWarning(UserWarning):
+    """Something a user should know that did not stop the command (an index found
+    damaged and rebuilt, ...). The CLI prints it as ``warning: ...``."""

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .errors import KGraphError
 from .namespace import DATA_PREFIXES, PREFIXES
-from .store import DEFAULT_STORE, atomic_write, open_graph, sorted_nt_lines, writer
+from .store import DEFAULT_STORE, atomic_write, open_graph, recovering, sorted_nt_lines, writer
 
 _DG = ox.DefaultGraph()
 _PREFIXES = {**PREFIXES, **DATA_PREFIXES}
@@ -157,7 +157,7 @@ def export_chunks(fmt: str, *, store: str | os.PathLike[str] = DEFAULT_STORE) ->
     except KeyError:
         raise ExportError(f"unknown export format {fmt!r}; formats: "
                           f"{', '.join(EXPORTERS)}") from None
-    return exporter(open_graph(store))
+    return recovering(store, lambda: exporter(open_graph(store)))  # a damaged index is rebuilt
 
 
 def export(fmt: str | None = None, *, store: str | os.PathLike[str] = DEFAULT_STORE,

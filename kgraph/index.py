@@ -22,11 +22,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+
+from .errors import KGraphWarning
 
 if TYPE_CHECKING:
     from .views import VisitTable
@@ -37,6 +40,9 @@ except ImportError:  # pragma: no cover - Windows: no shared locks, snapshots ar
     fcntl = None  # type: ignore[assignment]
 
 STAMP_VERSION = 1
+#: The list of a snapshot's database files, made with it (see Index.changed_files).
+FILES = "files.json"
+_DATABASE_FILES = ("MANIFEST-", "CURRENT", "OPTIONS-")
 _DG = ox.DefaultGraph()
 #: Read locks kept open by :func:`open_snapshot`, per snapshot folder.
 _HELD: dict[str, int] = {}
@@ -113,6 +119,31 @@ class Index:
         return bool(stamp) and stamp.get("primary_clean") is True and state is not None \
             and stamp.get("turtle") == state.__dict__ and self.db.is_dir()
 
+    def discard(self, problem: BaseException | str) -> None:
+        """Forget an index found damaged (``problem``: RocksDB's report, or what changed):
+        stamped as matching no version of the Turtle file, nothing of it is used, and the
+        next use rebuilds it (into a snapshot of a new name: the damaged one may still be
+        open)."""
+        self._note_damage(problem)
+        self.write_stamp(snapshot=self.read_stamp().get("snapshot", "snap-0"),
+                         primary_clean=False)
+
+    def _note_damage(self, problem: BaseException | str) -> None:
+        reason = " ".join(str(problem).split())
+        warnings.warn(f"{self.display}: its index was damaged ({reason[:120]}); it is rebuilt "
+                      "from the Turtle file", KGraphWarning, stacklevel=3)
+
+    def changed_files(self, snapshot: Path) -> list[str]:
+        """The database files of ``snapshot`` changed, added or removed since it was made
+        (RocksDB never rewrites one: a difference is damage, even where reading would not
+        report it; pyoxigraph's aggregates can loop on a damaged block)."""
+        try:
+            made = json.loads((snapshot / FILES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []  # made by an earlier kgraph: nothing to compare with
+        now = _database_files(snapshot)
+        return sorted(name for name in set(made) | set(now) if made.get(name) != now.get(name))
+
     def canonical(self) -> bool:
         """Whether the Turtle file is exactly as kgraph wrote it (so it can be patched)."""
         return self.primary_matches() and self.read_stamp().get("canonical") is True
@@ -147,12 +178,18 @@ class Index:
         The caller holds the store's writer lock.
         """
         if self.primary_matches():
-            try:
-                graph = ox.Store(str(self.db))
-                self.described = FileState(**self.read_stamp()["turtle"])
-                return graph
-            except (OSError, TypeError, KeyError):
-                pass  # unreadable: rebuild below
+            # The database shares its files with the snapshot made from it.
+            changed = self.changed_files(self.folder / str(self.read_stamp().get("snapshot")))
+            if changed:
+                self._note_damage(f"changed or missing: {', '.join(changed[:3])}")
+            else:
+                try:
+                    graph = ox.Store(str(self.db))
+                    self.described = FileState(**self.read_stamp()["turtle"])
+                    return graph
+                except (OSError, RuntimeError, TypeError, KeyError) as exc:
+                    if damaged(exc):  # else unreadable: rebuilt all the same
+                        self._note_damage(exc)
         return self.rebuild_primary()
 
     def mark_dirty(self) -> None:
@@ -185,6 +222,9 @@ class Index:
             shutil.rmtree(target)
         graph.flush()
         graph.backup(str(target))
+        from .store import atomic_write
+
+        atomic_write(target / FILES, json.dumps(_database_files(target)).encode("utf-8"))
         (table if table is not None else VisitTable.compute(graph)).save(target)
         self.write_stamp(
             turtle=turtle.__dict__ if turtle else None,
@@ -213,15 +253,16 @@ class Index:
     def snapshot_table(self, *, details: bool = False) -> "VisitTable | None":
         """The visit table of the fresh snapshot (held under a shared lock), if any; with
         ``details``, only one whose details could be read too."""
-        from .views import FILE_NAME, VisitTable
+        from .views import VisitTable
 
         snapshot = self.fresh_snapshot()
         if snapshot is None or not _hold_shared(self.folder / f"{snapshot.name}.lock"):
             return None
         table = VisitTable.load(snapshot)
-        # A snapshot made by an earlier kgraph lacks the table, or its details: add them,
-        # once (a table file that is there but unreadable is not used, nor remade).
-        lacking = table is None and snapshot.is_dir() and not (snapshot / FILE_NAME).exists()
+        # A snapshot made by an earlier kgraph lacks the table (or has one of an earlier
+        # version), or its details: add them, once (a table file of this version that is
+        # unreadable or was edited by hand is not used, nor remade: the next ingest does).
+        lacking = table is None and snapshot.is_dir() and not VisitTable.current(snapshot)
         lacking_details = details and table is not None and not table.load_details(snapshot)
         if lacking or lacking_details:
             try:
@@ -247,11 +288,35 @@ class Index:
                 return None
             if not snapshot.is_dir():  # removed between the stamp and the lock: retry
                 continue
+            changed = self.changed_files(snapshot)
+            if changed:
+                self.discard(f"changed or missing: {', '.join(changed[:3])}")
+                return None
             try:
                 return ox.Store.read_only(str(snapshot))
-            except OSError:
+            except (OSError, RuntimeError) as exc:
+                if damaged(exc):
+                    self.discard(exc)
                 return None
         return None
+
+
+def _database_files(folder: Path) -> dict[str, list[int]]:
+    """RocksDB's files in ``folder`` (never rewritten once made), by name: size, mtime."""
+    found = {}
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".sst") or entry.name.startswith(_DATABASE_FILES):
+            st = entry.stat()
+            found[entry.name] = [st.st_size, st.st_mtime_ns]
+    return found
+
+
+def damaged(exc: BaseException) -> bool:
+    """Whether ``exc`` is RocksDB reporting a damaged index (a checksum that does not
+    match, a table file missing), as opposed to a failure of the disk or the query."""
+    text = str(exc)
+    return isinstance(exc, (OSError, RuntimeError)) and (
+        "Corruption" in text or (".sst" in text and "No such file" in text))
 
 
 def count_triples(graph: ox.Store) -> int:

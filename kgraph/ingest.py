@@ -12,7 +12,7 @@ from .articles import (
 from .errors import ArticleError, printable
 from .gazetteer import Gazetteer
 from .mapping import Mapper
-from .store import DEFAULT_STORE, TurtleStore, remote_endpoint
+from .store import DEFAULT_STORE, TurtleStore, recovering, remote_endpoint
 from .topics import default_scheme
 
 if TYPE_CHECKING:
@@ -100,21 +100,32 @@ def ingest(
     written (then nothing is written).
     """
     endpoint = remote_endpoint(store)
-    report = IngestReport(store=endpoint if endpoint is not None else Path(store))
     found = paths if isinstance(paths, ArticleFiles) \
         else find_article_files(paths, follow_symlinks=follow_symlinks)
-    files = found.files
-    report.files = len(files)
-    report.skipped = [*found.skipped, *map(printable, found.other)]
     suffixes = ", ".join(READERS)
-    report.failed.extend(f"{printable(folder)}: no article files found ({suffixes})"
-                         for folder in found.empty)
-    if not files:
+
+    def attempt() -> IngestReport:
+        report = IngestReport(
+            store=endpoint if endpoint is not None else Path(store), files=len(found.files),
+            skipped=[*found.skipped, *map(printable, found.other)],
+            failed=[f"{printable(folder)}: no article files found ({suffixes})"
+                    for folder in found.empty])
+        if found.files:
+            _store_articles(found.files, _open_store(store, endpoint), report,
+                            max_bytes=max_bytes, on_file=on_file)
         return report
+
+    return recovering(store, attempt)  # a damaged index is rebuilt, and the ingest redone
+
+
+def _store_articles(files: list[str], target: "TurtleStore | RemoteStore",
+                    report: IngestReport, *, max_bytes: int,
+                    on_file: Callable[[str], None] | None) -> None:
+    """Read, map and store ``files`` into ``target``, recording what happened."""
     mapper = Mapper(Gazetteer.default(), default_scheme())
     seen: dict[str, str] = {}
     batch: list = []
-    with _open_store(store, endpoint).edit() as editor:
+    with target.edit() as editor:
         report.triples_before = len(editor)
         for name in files:
             if on_file is not None:
@@ -144,7 +155,6 @@ def ingest(
         editor.replace_articles(batch)
     report.triples_after = len(editor)  # after the edit: derived triples included
     report.written = editor.saved
-    return report
 
 
 def _open_store(store: "str | os.PathLike[str] | Endpoint",

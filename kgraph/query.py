@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import re
 import sys
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,10 +28,10 @@ from typing import TYPE_CHECKING, Callable, Mapping, Union
 
 import pyoxigraph as ox
 
-from .errors import KGraphError
+from .errors import KGraphError, KGraphWarning
 from .namespace import DATA_PREFIXES, PREFIXES
-from .index import Index
-from .store import DEFAULT_STORE, open_graph, remote_endpoint
+from .index import Index, damaged
+from .store import DEFAULT_STORE, open_graph, recovering, remote_endpoint
 from .turtle import TurtleWriter
 
 if TYPE_CHECKING:
@@ -375,7 +376,13 @@ class QueryResult:
 
 def _execute(store: str, text: str, params: Mapping[str, object],
              declared: tuple[Param, ...], strict: bool) -> tuple[str, bytes]:
-    """Run the query (in the calling process); returns (kind, data)."""
+    """Run the query (in the calling process); returns (kind, data). A damaged index is
+    rebuilt, and the query run again."""
+    return recovering(store, lambda: _execute_once(store, text, params, declared, strict))
+
+
+def _execute_once(store: str, text: str, params: Mapping[str, object],
+                  declared: tuple[Param, ...], strict: bool) -> tuple[str, bytes]:
     graph = open_graph(store)
     substitutions = _substitutions(graph, params, declared, strict)
     try:
@@ -388,6 +395,8 @@ def _execute(store: str, text: str, params: Mapping[str, object],
     except SyntaxError as exc:
         raise _syntax_error(text, exc) from None
     except RuntimeError as exc:
+        if damaged(exc):
+            raise  # for recovering()
         if "SELECT projection" in str(exc):
             name = re.search(r"\?(\w+)", str(exc))
             raise ParameterError(
@@ -395,16 +404,23 @@ def _execute(store: str, text: str, params: Mapping[str, object],
                 f"?{name.group(1) if name else 'NAME'} to the SELECT clause") from None
         raise QueryError(f"the query failed: {exc}") from None
     except (OSError, ValueError) as exc:
+        if damaged(exc):
+            raise  # for recovering()
         raise QueryError(f"the query failed: {exc}") from None
 
 
 def _child(conn, args: tuple) -> None:  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings(record=True) as caught:  # sent to the parent to show
+        warnings.simplefilter("always", KGraphWarning)
+        try:
+            message = ("ok", *_execute(*args))
+        except KGraphError as exc:
+            message = ("error", type(exc), exc.message, exc.file, exc.field, exc.hint)
+        except BaseException as exc:  # noqa: BLE001 - reported by the parent as a failure
+            message = ("crash", f"{type(exc).__name__}: {exc}")
     try:
-        conn.send(("ok", *_execute(*args)))
-    except KGraphError as exc:
-        conn.send(("error", type(exc), exc.message, exc.file, exc.field, exc.hint))
-    except BaseException as exc:  # noqa: BLE001 - reported by the parent as a failure
-        conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+        conn.send((*message, [str(w.message) for w in caught
+                              if issubclass(w.category, KGraphWarning)]))
     finally:
         conn.close()
 
@@ -457,6 +473,9 @@ def _in_child(args: tuple, timeout: float) -> tuple[str, bytes]:
             process.kill()
         process.join()
         receiver.close()
+    *message, notes = message
+    for note in notes:
+        warnings.warn(note, KGraphWarning, stacklevel=3)
     if message[0] == "ok":
         return message[1], message[2]
     if message[0] == "error":
@@ -501,7 +520,8 @@ def run_preset(name: str, *, store: str | os.PathLike[str] = DEFAULT_STORE,
     """Run the preset ``name`` (see :func:`presets`); its parameters are checked strictly."""
     p = preset(name)
     if name in _SHORTCUTS and not params:
-        data = _SHORTCUTS[name](_store_arg(store))
+        shortcut = _SHORTCUTS[name]
+        data = recovering(store, lambda: shortcut(_store_arg(store)))
         if data is not None:
             return QueryResult("select", data, results_format=ox.QueryResultsFormat.TSV)
     args = (_store_arg(store), p.text, dict(params or {}), p.params, True)

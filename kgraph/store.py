@@ -19,7 +19,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Generator, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Generator, Iterable, Iterator, TypeVar
 
 import pyoxigraph as ox
 from filelock import FileLock, Timeout
@@ -28,7 +28,7 @@ from .articles import file_kind
 from .errors import StoreError
 from .mapping import ArticleGraph
 from .namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
-from .index import FileState, Index, count_triples, lock_exclusive
+from .index import FileState, Index, count_triples, damaged, lock_exclusive
 from .turtle import TurtleWriter, subject_key
 from .views import VisitTable
 
@@ -185,6 +185,24 @@ def open_graph(path: "str | os.PathLike[str] | Endpoint") -> ox.Store:
         return load_graph(p)
     graph = index.open_snapshot()
     return graph if graph is not None else load_graph(p)
+
+
+T = TypeVar("T")
+
+
+def recovering(store: "str | os.PathLike[str] | Endpoint", action: Callable[[], T]) -> T:
+    """Run ``action``, a read or edit of ``store`` through its index; when the index turns
+    out to be damaged (RocksDB reports a checksum that does not match), discard it, say
+    so (:class:`~kgraph.errors.KGraphWarning`) and run ``action`` once more: the index,
+    a cache, is rebuilt from the Turtle file."""
+    try:
+        return action()
+    except (OSError, RuntimeError) as exc:
+        if remote_endpoint(store) is not None or not damaged(exc):
+            raise
+        exc.__traceback__ = None  # its frames may hold the damaged database open
+        Index(store_file(store), display=os.fspath(store)).discard(exc)  # type: ignore[arg-type]
+    return action()
 
 
 def serialize(graph: ox.Store) -> str:

@@ -31,7 +31,8 @@ from .index import FileState, Index, count_triples
 from .remote import Client, RemoteError
 from .remote_lock import ServerLock
 from .store import (
-    atomic_write, locked, open_graph, remove_leftovers, sorted_nt_lines, store_file, writer,
+    atomic_write, locked, open_graph, recovering, remove_leftovers, sorted_nt_lines, store_file,
+    writer,
 )
 
 DEFAULT_BATCH_SIZE = 50_000
@@ -97,8 +98,7 @@ def push(store: str | os.PathLike[str], client: Client, *,
         raise ValueError("batch_size must be at least 1")
     path = store_file(store)
     before = FileState.of(path)
-    graph = open_graph(path)
-    total = count_triples(graph)
+    graph, total = recovering(path, lambda: _opened(path))  # a damaged index is rebuilt
     if before is None or FileState.of(path) != before:
         raise StoreError("the store changed while it was read; run push again", file=str(path))
     index = Index(path)
@@ -118,6 +118,11 @@ def push(store: str | os.PathLike[str], client: Client, *,
             lines.close()  # removes the sorted dump's temporary files
         moved_before = job.switch(batches)
     return PushReport(client.endpoint.url, total, batches, batches - done, moved_before)
+
+
+def _opened(path: Path) -> tuple[ox.Store, int]:
+    graph = open_graph(path)
+    return graph, count_triples(graph)
 
 
 def _ignore(_done: int, _total: int) -> None:
