@@ -245,8 +245,7 @@ def test_urlless_identity_does_not_depend_on_the_working_directory(tmp_path, mon
     assert report.new_triples == 0 and store.read_bytes() == before
     (names,) = articles_in(store).values()
     assert names == {"x.txt"}  # the file name, as provenance, without its folder
-    undated = len(list(rdf(store).subjects(rdflib.RDF.type, KG.Visit)))
-    assert undated == 1
+    assert len(list(rdf(store).subjects(rdflib.RDF.type, KG.Visit))) == 1  # one undated visit
 
 
 def test_two_files_of_one_name_in_two_folders_are_two_articles(tmp_path):
@@ -283,8 +282,8 @@ def test_a_store_that_keyed_urlless_articles_by_path_is_migrated(tmp_path, monke
     real_read = ingest_module.read_article
     monkeypatch.chdir(tmp_path)
     path = write_article(tmp_path, "raw/x.txt", RAW.format(host="Malang", visitor="Jambi"))
-    undated = write_article(tmp_path, "raw/y.md", "---\nvisits:\n  - visitor: Pemkot Bandung\n"
-                            "    host: Pemkot Medan\n---\nPemkot Medan menerima Pemkot Bandung.\n")
+    write_article(tmp_path, "raw/y.md", "---\nvisits:\n  - visitor: Pemkot Bandung\n"
+                  "    host: Pemkot Medan\n---\nPemkot Medan menerima Pemkot Bandung.\n")
     old, new = tmp_path / "old.ttl", tmp_path / "new.ttl"
     with monkeypatch.context() as patch:  # what kgraph 0.x wrote
         patch.setattr(Article, "key", property(lambda self: self.url or self.source))
