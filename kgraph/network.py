@@ -218,7 +218,16 @@ def build_network(
         return network_from_graph(graph, flt, max_edges=max_edges, details=wanted,
                                   table=table, tip_visits=tip_visits)
 
-    return recovering(store, build)  # a damaged index is rebuilt
+    endpoint = remote_endpoint(store)
+    if endpoint is None:
+        return recovering(store, build)  # a damaged index is rebuilt
+    try:
+        return build()
+    except (ValueError, TypeError, KeyError, IndexError) as exc:  # values of the wrong kind
+        from .remote import RemoteError
+
+        raise RemoteError(f"{endpoint.query} sent results kgraph cannot read: {exc}",
+                          url=endpoint.query) from None
 
 
 def _rows(graph: Any, query: str) -> Iterator[Any]:

@@ -220,12 +220,12 @@ def _not_sent(exc: BaseException) -> bool:
         isinstance(e, NewConnectionError) for e in _chain(exc))
 
 
-def _reason(exc: BaseException, timeout: float) -> str:
+def _reason(exc: BaseException, timeout: float | None) -> str:
     """A few words on why a request failed, without urllib3's internals."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return f"no connection within {timeout:g} s"
+        return f"no connection within {timeout or 0:g} s"
     if isinstance(exc, requests.exceptions.Timeout):
-        return f"no answer within {timeout:g} s"
+        return f"no answer within {timeout or 0:g} s"
     for e in _chain(exc):
         if isinstance(e, socket.gaierror):
             return "host not found"

@@ -131,12 +131,29 @@ def _empty_store() -> ox.Store:
 
 
 def _check_locally(text: str, prefixes: Mapping[str, str] | None,
-                   substitutions: Mapping[ox.Variable, Term] | None) -> None:
+                   substitutions: Mapping[ox.Variable, Term] | None) -> object:
     """Parse the query with pyoxigraph (nothing is evaluated: its results are lazy), so
     a remote store raises the same :class:`SyntaxError`, and the same error for a
-    parameter the query does not select, as a local one."""
-    _empty_store().query(text, prefixes=dict(prefixes) if prefixes else None,
-                         substitutions=dict(substitutions) if substitutions else None)
+    parameter the query does not select, as a local one. Returns the lazy result: what
+    kind of answer, with which variables, the server must send."""
+    return _empty_store().query(text, prefixes=dict(prefixes) if prefixes else None,
+                                substitutions=dict(substitutions) if substitutions else None)
+
+
+def _same_shape(expected: object, got: object, url: str) -> None:
+    """Refuse an answer of another kind (a boolean for a SELECT) or with other variables
+    than the query selects: kgraph's readers would misread it."""
+    if isinstance(expected, ox.QuerySolutions):
+        names = {v.value for v in expected.variables}
+        sent = {v.value for v in got.variables} if isinstance(got, ox.QuerySolutions) else None
+        if sent == names:
+            return
+        shown = "a boolean" if sent is None else \
+            "the variables " + (" ".join(f"?{n}" for n in sorted(sent)) or "(none)")
+        raise RemoteError(f"{url} sent {shown} for a query that selects "
+                          + " ".join(f"?{n}" for n in sorted(names)), url=url)
+    if isinstance(expected, ox.QueryBoolean) and not isinstance(got, ox.QueryBoolean):
+        raise RemoteError(f"{url} sent solutions for an ASK query", url=url)
 
 
 def _pattern(s: Term | None, p: Term | None, o: Term | None, url: str) -> str:
@@ -179,7 +196,7 @@ class RemoteGraph:
         does not parse, before anything is sent.
         """
         bound = {_variable(v): t for v, t in (substitutions or {}).items()}
-        _check_locally(query, prefixes, bound)
+        expected = _check_locally(query, prefixes, bound)
         text = _prefixed(query, prefixes)
         if bound:
             text = _bound(text, bound, self.url)
@@ -187,10 +204,14 @@ class RemoteGraph:
 
         if query_form(text) in ("CONSTRUCT", "DESCRIBE"):
             return self.client.construct(text)
-        return self.client.select(text)
+        result = self.client.select(text)
+        _same_shape(expected, result, self.client.endpoint.query)
+        return result
 
     def _select(self, text: str) -> ox.QuerySolutions:
-        return self.client.select(text)  # type: ignore[return-value]
+        result = self.client.select(text)
+        _same_shape(_check_locally(text, None, None), result, self.client.endpoint.query)
+        return result  # type: ignore[return-value]
 
     def quads_for_pattern(self, subject: Term | None, predicate: Term | None,
                           object: Term | None,  # noqa: A002 - pyoxigraph's name

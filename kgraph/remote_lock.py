@@ -116,12 +116,17 @@ class ServerLock:
             f"OPTIONAL {{ ?l <{_HOLDER}> ?h }} }} }}")
         mine = False
         others = []
-        for row in rows:  # type: ignore[union-attr]
-            if row["l"].value == self.node:
-                mine = True
-            else:
-                holder = row["h"].value if row["h"] is not None else "an unknown writer"
-                others.append((holder, row["e"].value))
+        try:
+            for row in rows:  # type: ignore[union-attr]
+                if row["l"].value == self.node:
+                    mine = True
+                else:
+                    holder = row["h"].value if row["h"] is not None else "an unknown writer"
+                    others.append((holder, row["e"].value))
+        except (KeyError, TypeError, AttributeError):
+            url = self.client.endpoint.query
+            raise RemoteError(f"{url} sent an answer that is not the list of kgraph's leases",
+                              url=url) from None
         if mine and others:  # added at the same moment as another: both let go
             self.release()
         return others

@@ -394,3 +394,23 @@ def test_a_store_path_that_is_a_symbolic_link_is_written_through(tmp_path, monke
     assert sorted(os.listdir(repo)) == [".real.ttl.index", "real.ttl"]
     assert not (tmp_path / ".link.ttl.index").exists()
     assert sorted(os.listdir(tmp_path)) == ["a", "b", "link.ttl", "repo"]
+
+
+def test_a_device_as_the_store_is_refused_and_left_alone(tmp_path):
+    """`--store /dev/null` as root replaced /dev/null: here a device node of our own, the
+    same device (1, 3), stands for it."""
+    import stat
+
+    node = tmp_path / "null"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (OSError, AttributeError) as exc:
+        pytest.skip(f"cannot make a device node here: {exc}")
+    write_articles(tmp_path / "in", "in", range(1))
+    for args in (["ingest", "in"], ["query", "--preset", "hosts"]):
+        done = subprocess.run(kgraph_cmd(*args, "--store", str(node)), cwd=tmp_path,
+                              env=cli_env(), capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1
+        assert done.stderr == f"Error: {node}: not a regular file (a character device)\n"
+    assert stat.S_ISCHR(os.stat(node).st_mode)  # still the device
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "null"]

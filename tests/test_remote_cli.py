@@ -279,3 +279,18 @@ def test_a_redirect_to_a_dead_port_names_where_it_failed(fake, tmp_path, monkeyp
     line = one_line_naming(run("stats", "--store", server.url), server.url)
     assert line == (f"Error: cannot reach {server.url}/query (redirected to {dead}/sparql): "
                     "connection refused (2 attempts)")
+
+
+@pytest.mark.parametrize("name", ["ingest", "query", "viz", "stats"])
+def test_answers_kgraph_cannot_read_are_one_line_errors(fake, name, tmp_path, monkeypatch):
+    """A server answering every query with one count (of text, or of the wrong
+    variables), as a misconfigured endpoint or a proxy might."""
+    from tests.helpers.httpfake import count_reply
+
+    in_folder(tmp_path, monkeypatch)
+    server = fake(count_reply("many"))
+    line = one_line_naming(run(*REMOTE_COMMANDS[name], "--store", server.url), server.url)
+    assert line.startswith(f"Error: {server.url}/query sent ")
+    asked = run("query", "--store", server.url, "ASK { ?s ?p ?o }")
+    assert one_line_naming(asked, server.url) == \
+        f"Error: {server.url}/query sent solutions for an ASK query"
