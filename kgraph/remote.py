@@ -484,6 +484,7 @@ class Client:
             term = next(iter(results))["n"]  # type: ignore[call-overload, index]
         except (StopIteration, TypeError, KeyError):
             term = None
+        del results  # not kept by the error's traceback: only this thread may free it
         return count_value(term, self.endpoint.query)
 
     def update(self, sparql: str, *, idempotent: bool = True) -> None:

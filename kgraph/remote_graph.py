@@ -131,29 +131,33 @@ def _empty_store() -> ox.Store:
 
 
 def _check_locally(text: str, prefixes: Mapping[str, str] | None,
-                   substitutions: Mapping[ox.Variable, Term] | None) -> object:
+                   substitutions: Mapping[ox.Variable, Term] | None) -> frozenset[str] | None:
     """Parse the query with pyoxigraph (nothing is evaluated: its results are lazy), so
     a remote store raises the same :class:`SyntaxError`, and the same error for a
-    parameter the query does not select, as a local one. Returns the lazy result: what
-    kind of answer, with which variables, the server must send."""
-    return _empty_store().query(text, prefixes=dict(prefixes) if prefixes else None,
-                                substitutions=dict(substitutions) if substitutions else None)
+    parameter the query does not select, as a local one. Returns the variables a SELECT
+    selects (what the server's answer must have), ``None`` for other forms."""
+    result = _empty_store().query(text, prefixes=dict(prefixes) if prefixes else None,
+                                  substitutions=dict(substitutions) if substitutions else None)
+    # Plain names, not the lazy result: pyoxigraph's objects must not outlive this thread.
+    if isinstance(result, ox.QuerySolutions):
+        return frozenset(v.value for v in result.variables)
+    return None
 
 
-def _same_shape(expected: object, got: object, url: str) -> None:
-    """Refuse an answer of another kind (a boolean for a SELECT) or with other variables
-    than the query selects: kgraph's readers would misread it."""
-    if isinstance(expected, ox.QuerySolutions):
-        names = {v.value for v in expected.variables}
-        sent = {v.value for v in got.variables} if isinstance(got, ox.QuerySolutions) else None
-        if sent == names:
-            return
-        shown = "a boolean" if sent is None else \
-            "the variables " + (" ".join(f"?{n}" for n in sorted(sent)) or "(none)")
-        raise RemoteError(f"{url} sent {shown} for a query that selects "
-                          + " ".join(f"?{n}" for n in sorted(names)), url=url)
-    if isinstance(expected, ox.QueryBoolean) and not isinstance(got, ox.QueryBoolean):
-        raise RemoteError(f"{url} sent solutions for an ASK query", url=url)
+def _same_shape(expected: frozenset[str] | None, got: object, url: str) -> None:
+    """Refuse an answer of another kind (a boolean for a SELECT, solutions for an ASK) or
+    with other variables than the query selects: kgraph's readers would misread it."""
+    if expected is None:
+        if isinstance(got, ox.QuerySolutions):
+            raise RemoteError(f"{url} sent solutions for an ASK query", url=url)
+        return
+    sent = {v.value for v in got.variables} if isinstance(got, ox.QuerySolutions) else None
+    if sent == expected:
+        return
+    shown = "a boolean" if sent is None else \
+        "the variables " + (" ".join(f"?{n}" for n in sorted(sent)) or "(none)")
+    raise RemoteError(f"{url} sent {shown} for a query that selects "
+                      + " ".join(f"?{n}" for n in sorted(expected)), url=url)
 
 
 def _pattern(s: Term | None, p: Term | None, o: Term | None, url: str) -> str:

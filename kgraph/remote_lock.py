@@ -114,19 +114,18 @@ class ServerLock:
         rows = self.client.select(
             f"SELECT ?l ?h ?e WHERE {{ GRAPH <{g}> {{ ?l <{_EXPIRES}> ?e "
             f"OPTIONAL {{ ?l <{_HOLDER}> ?h }} }} }}")
-        mine = False
-        others = []
         try:
-            for row in rows:  # type: ignore[union-attr]
-                if row["l"].value == self.node:
-                    mine = True
-                else:
-                    holder = row["h"].value if row["h"] is not None else "an unknown writer"
-                    others.append((holder, row["e"].value))
+            leases = [(row["l"].value, row["h"].value if row["h"] is not None  # type: ignore[index]
+                       else "an unknown writer", row["e"].value) for row in rows]  # type: ignore[union-attr]
         except (KeyError, TypeError, AttributeError):
+            leases = None
+        del rows  # pyoxigraph's results may be freed by this thread only
+        if leases is None:
             url = self.client.endpoint.query
             raise RemoteError(f"{url} sent an answer that is not the list of kgraph's leases",
-                              url=url) from None
+                              url=url)
+        mine = any(node == self.node for node, _holder, _expires in leases)
+        others = [(holder, expires) for node, holder, expires in leases if node != self.node]
         if mine and others:  # added at the same moment as another: both let go
             self.release()
         return others

@@ -67,8 +67,13 @@ def oxigraph_server(tmp_path):
 def fake():
     """Start scripted HTTP servers (``fake(reply, ...)``, see tests/helpers/httpfake.py),
     closed at the end of the test."""
+    import gc
+
     from tests.helpers.httpfake import FakeServer
 
+    # Earlier tests' garbage (CliRunner keeps tracebacks in cycles) is collected here, in
+    # this thread: pyoxigraph's objects may not be freed by the servers' threads.
+    gc.collect()
     servers: list[FakeServer] = []
 
     def start(*replies) -> FakeServer:
