@@ -7,9 +7,12 @@ file and the field (``examples/x.md: visits[1].host: missing``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
+import stat
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -17,7 +20,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .errors import ArticleError
+from .errors import ArticleError, printable
 from .names import name_key
 
 try:  # the C loader is much faster; both are safe loaders
@@ -35,6 +38,31 @@ _YamlLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _Mapping(dict):
+    """A mapping of the front matter that remembers the keys given more than once
+    (``duplicates``: key → the line of its second occurrence), which YAML would
+    silently resolve as "the last one wins"."""
+
+    duplicates: dict[str, int] = {}
+
+
+def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> Iterator[_Mapping]:
+    data = _Mapping()
+    yield data
+    seen: set[str] = set()
+    duplicates: dict[str, int] = {}
+    for key_node, _value in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+            if key_node.value in seen:
+                duplicates.setdefault(key_node.value, key_node.start_mark.line + 2)
+            seen.add(key_node.value)
+    data.duplicates = duplicates
+    data.update(loader.construct_mapping(node))
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 #: Default largest article accepted, in bytes (``--max-size`` changes it).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -100,6 +128,9 @@ class Article:
     language: str = "id"
     visits: list[VisitAnnotation] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    file_name: str | None = None
+    """The name of the file it was read from, without its folder (``None`` for standard
+    input): provenance, not identity."""
 
     @property
     def is_raw(self) -> bool:
@@ -107,8 +138,18 @@ class Article:
 
     @property
     def key(self) -> str:
-        """What identifies the article across ingests: its URL, else its file path."""
-        return self.url or self.source
+        """What identifies the article across ingests: its URL, else its text (a hash of
+        the body with Unicode and whitespace normalised), wherever it is read from."""
+        if self.url:
+            return self.url
+        text = unicodedata.normalize("NFC", " ".join(self.body.split()))
+        return "text:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @property
+    def path_key(self) -> str | None:
+        """The key kgraph 0.x gave an article without a URL read from a file: its path
+        as displayed (see :func:`kgraph.mapping.legacy_iri`)."""
+        return self.source if self.url is None and self.file_name is not None else None
 
 
 # --------------------------------------------------------------------------- reading
@@ -121,7 +162,10 @@ def read_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
     matter or annotations.
     """
     data, source = read_bytes(path, max_bytes=max_bytes)
-    return parse_article(article_text(data, str(path), source), source=source)
+    article = parse_article(article_text(data, str(path), source), source=source)
+    if str(path) != STDIN:
+        article.file_name = os.path.basename(os.path.normpath(str(path)))
+    return article
 
 
 def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
@@ -137,14 +181,24 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
     else:
         source = _display_path(Path(name))
         try:
-            with open(name, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-        except IsADirectoryError:
-            raise ArticleError("is a directory", file=source) from None
+            # Without blocking: opening a FIFO for reading would wait for a writer.
+            fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except FileNotFoundError:
             raise ArticleError("no such file", file=source) from None
         except OSError as exc:
             raise ArticleError(f"cannot read: {exc.strerror or exc}", file=source) from None
+        try:
+            kind = file_kind(os.fstat(fd).st_mode)
+            if kind == "a directory":
+                raise ArticleError("is a directory", file=source)
+            if kind is not None:
+                raise ArticleError(f"not a regular file ({kind}): not read", file=source)
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise ArticleError(f"cannot read: {exc.strerror or exc}", file=source) from None
+        finally:
+            os.close(fd)
     if len(data) > max_bytes:
         raise ArticleError(
             f"larger than the limit of {max_bytes} bytes",
@@ -171,12 +225,18 @@ def parse_article(data: bytes | str, *, source: str = "<string>") -> Article:
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         raise ArticleError("contains NUL bytes: not a text file", file=source)
+    if not text.strip():
+        raise ArticleError("empty file: not an article", file=source)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     front, body = _split_front_matter(text, source)
     if front is None:
         return Article(source=source, body=body)
     meta = _load_yaml(front, source)
-    return _article_from_mapping(meta, body, source)
+    article = _article_from_mapping(meta, body, source)
+    if article.url is None and not body.strip():
+        raise ArticleError("no url and no text: nothing identifies the article", file=source,
+                           hint="add its url, or the article's text after the front matter")
+    return article
 
 
 _FRONT_END_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
@@ -230,6 +290,7 @@ class _Fields:
                     file=source,
                     field=self._join(path, str(key)),
                 )
+        _check_duplicates(mapping, source, path)
         self.mapping, self.source, self.path = mapping, source, path
 
     @staticmethod
@@ -276,16 +337,31 @@ class _Fields:
         return _Fields(value, self.source, self._join(self.path, key), allowed)
 
 
+def _check_duplicates(mapping: Any, source: str, path: str) -> None:
+    """Refuse a key given twice in one mapping (YAML would keep the last silently)."""
+    for key, line in getattr(mapping, "duplicates", {}).items():
+        raise ArticleError(f"given twice (again at line {line}); keep one",
+                           file=source, field=f"{path}.{key}" if path else key)
+
+
 def _kind(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(
         type(value), type(value).__name__
     )
 
 
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+
+
 def _article_from_mapping(meta: Any, body: str, source: str) -> Article:
     if meta is None:
         meta = {}
     fields = _Fields(meta, source, "", ARTICLE_KEYS)
+    given = meta.get("url")
+    if isinstance(given, str) and _NOT_IN_URL.search(given.strip()):
+        # Collapsing it would make URLs that differ by a newline or a tab one article.
+        raise fields.error("url", f"not a URL: it contains whitespace or control "
+                                  f"characters: {given.strip()!r}")
     url = fields.text("url")
     if url is not None:
         parts = urlsplit(url)
@@ -375,6 +451,7 @@ def _check_spans(fields: _Fields, body: str) -> None:
     if not isinstance(value, dict):
         raise fields.error("spans", f"expected a mapping of fields, got {_kind(value)}")
     path = fields._join(fields.path, "spans")
+    _check_duplicates(value, fields.source, path)
     for key, item in value.items():
         if not isinstance(key, str) or not _SPAN_FIELD_RE.fullmatch(key):
             raise ArticleError("not a field of a visit", file=fields.source,
@@ -450,8 +527,9 @@ def _web_page(data: bytes, source: str) -> str:
 
 
 #: Readers by file suffix: each turns a file's bytes into article text (front matter and
-#: body). Every registered suffix is read as an article, in folders too; a named file of
-#: another suffix is read as article text.
+#: body). Every registered suffix is read as an article, in folders too (a folder's other
+#: files are skipped and counted, :attr:`ArticleFiles.other`); a named file of another
+#: suffix is read as article text.
 READERS: dict[str, Callable[[bytes, str], bytes | str]] = {
     ".md": _text,
     ".markdown": _text,
@@ -474,30 +552,111 @@ def is_converted(name: str) -> bool:
 
 #: Files that document a folder of articles rather than being one (skipped in folders).
 _NOT_ARTICLES = ("README", "LICENSE", "CHANGELOG")
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"))
+
+
+def file_kind(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is not a regular file ("a FIFO" ...);
+    ``None`` for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+
+
+@dataclass
+class ArticleFiles:
+    """What some paths hold: the article files to read (files given as they are, folders
+    expanded), and what reading the folders left out."""
+
+    files: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+    """Files of other kinds in the folders (by suffix), skipped."""
+    skipped: list[str] = field(default_factory=list)
+    """``path: reason`` for entries with an article's suffix that were not read:
+    FIFOs, devices, unfollowed or broken symbolic links."""
+    empty: list[str] = field(default_factory=list)
+    """Folders given that hold no article file at all."""
+
+
+def find_article_files(paths: Iterable[str | os.PathLike[str]], *,
+                       follow_symlinks: bool = False) -> ArticleFiles:
+    """Expand ``paths``: files as given, directories recursively (registered suffixes only,
+    sorted; hidden entries and README/LICENSE/CHANGELOG files skipped), ``"-"`` for stdin.
+    Symbolic links inside a directory are followed only with ``follow_symlinks``; a
+    folder or a file reached twice (a link loop, two links to one file) is read once."""
+    found = ArticleFiles()
+    seen: set[tuple[int, int]] = set()  # (device, inode) of folders entered, files listed
+    for raw in paths:
+        name = str(raw)
+        if name == STDIN or not os.path.isdir(name):
+            found.files.append(name)
+            continue
+        if not _walk(name, follow_symlinks, seen, found):
+            found.empty.append(name)
+    return found
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _walk(folder: str, follow_symlinks: bool, seen: set[tuple[int, int]],
+          found: ArticleFiles) -> bool:
+    """Add the article files under ``folder`` to ``found``; whether it holds any."""
+    any_article = False
+    for root, dirs, files in os.walk(folder, followlinks=follow_symlinks):
+        here = _identity(root)
+        if here is None or here in seen:  # a loop of links, or a folder read already
+            any_article = any_article or here is not None and root == folder
+            dirs[:] = []
+            continue
+        seen.add(here)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if not follow_symlinks:
+            found.skipped.extend(f"{printable(os.path.join(root, d))}: a symbolic link, not "
+                                 "followed" for d in dirs if os.path.islink(os.path.join(root, d)))
+        for file in sorted(files):
+            if file.startswith(".") or file.upper().startswith(_NOT_ARTICLES):
+                continue
+            full = os.path.join(root, file)
+            if os.path.splitext(file)[1].lower() not in READERS:
+                found.other.append(full)
+                continue
+            reason = _not_readable(full, follow_symlinks)
+            if reason is not None:
+                found.skipped.append(f"{printable(full)}: {reason}")
+                continue
+            any_article = True
+            identity = _identity(full)
+            if identity not in seen:
+                seen.add(identity)  # type: ignore[arg-type]
+                found.files.append(full)
+    return any_article
+
+
+def _not_readable(path: str, follow_symlinks: bool) -> str | None:
+    """Why a folder's entry with an article's suffix is not read, if it is not."""
+    if not follow_symlinks and os.path.islink(path):
+        return "a symbolic link, not followed (--follow-symlinks follows it)"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    kind = file_kind(mode)
+    return None if kind is None else f"{kind}, not read"
 
 
 def iter_article_paths(
     paths: Iterable[str | os.PathLike[str]], *, follow_symlinks: bool = False
 ) -> Iterator[str]:
-    """Expand ``paths``: files as given, directories recursively (registered suffixes only,
-    hidden entries and README/LICENSE/CHANGELOG files skipped, sorted), ``"-"`` for stdin. Symbolic links inside a directory
-    are followed only with ``follow_symlinks``."""
-    for raw in paths:
-        name = str(raw)
-        if name == STDIN or not os.path.isdir(name):
-            yield name
-            continue
-        for root, dirs, files in os.walk(name, followlinks=follow_symlinks):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for file in sorted(files):
-                if file.startswith(".") or file.upper().startswith(_NOT_ARTICLES):
-                    continue
-                full = os.path.join(root, file)
-                if os.path.splitext(file)[1].lower() not in READERS:
-                    continue
-                if not follow_symlinks and os.path.islink(full):
-                    continue
-                yield full
+    """The files of :func:`find_article_files`, one by one."""
+    yield from find_article_files(paths, follow_symlinks=follow_symlinks).files
 
 
 def _display_path(path: Path) -> str:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import click
 
 from . import __version__
-from .articles import DEFAULT_MAX_BYTES, iter_article_paths
-from .errors import KGraphError, UsageError
+from .articles import DEFAULT_MAX_BYTES, find_article_files, iter_article_paths
+from .errors import KGraphError, KGraphWarning, UsageError
 from .fetch_cli import echo_fetch_outcomes, fetch_command, web_options
 from .options import (
     RegistryChoice, fetch_options, level_option, network_filter_options, output_option,
@@ -33,6 +34,19 @@ def cli() -> None:
         kgraph ingest examples/
         kgraph validate
     """
+    warnings.simplefilter("always", KGraphWarning)
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+    """kgraph's own warnings (a damaged index rebuilt ...) as ``warning: ...`` lines."""
+    if issubclass(category, KGraphWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        _SHOW_WARNING(message, category, filename, lineno, file, line)
+
+
+_SHOW_WARNING = warnings.showwarning
 
 
 def _fail(exc: KGraphError) -> click.ClickException:
@@ -66,13 +80,15 @@ def ingest(paths: tuple[str, ...], store: str, max_size: int, follow_symlinks: b
     """Add articles to the store.
 
     PATHS are article files (.md, .txt), saved web pages (.html, .htm), directories
-    (read recursively), - for standard input, or http(s) URLs of news pages: those are
-    fetched as by kgraph fetch into a folder beside the store (kgraph.articles/ for
-    kgraph.ttl), so that every source can be read again. Raw articles (no visits key)
-    go through the extractor: their visits are marked kg:method "extracted" with a
-    kg:confidence. An article ingested again replaces what it said before; ingesting
-    the same files twice leaves the store byte-identical. A file or page that fails is
-    reported and skipped, the others are stored (exit 1).
+    (read recursively; other files in them are skipped and counted), - for standard
+    input, or http(s) URLs of news pages: those are fetched as by kgraph fetch into a
+    folder beside the store (kgraph.articles/ for kgraph.ttl), so that every source can
+    be read again. Raw articles (no visits key) go through the extractor: their visits
+    are marked kg:method "extracted" with a kg:confidence. An article ingested again
+    replaces what it said before; ingesting the same files twice leaves the store
+    byte-identical. A file or page that fails is reported and skipped, the others are
+    stored (exit 1). --timeout bounds each request to a news site and, with --store URL,
+    each call to the SPARQL server.
 
     \b
     Example:
@@ -83,21 +99,30 @@ def ingest(paths: tuple[str, ...], store: str, max_size: int, follow_symlinks: b
     """
     from .ingest import ingest as run_ingest
 
-    files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))
+    from .webpage import is_url
+
     web = web_options(delay, timeout, retries)
-    show_bar = len(files) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+    if any(is_url(p) for p in paths):  # fetched first: no bar of files
+        found = None
+    else:
+        found = find_article_files(paths, follow_symlinks=follow_symlinks)
+    show_bar = found is not None and len(found.files) >= PROGRESS_MIN_FILES and \
+        sys.stderr.isatty()
     try:
         if show_bar:
-            with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
-                report = run_ingest(files, store=store, max_bytes=max_size,
-                                    follow_symlinks=follow_symlinks,
-                                    on_file=lambda _name: bar.update(1), web_options=web)
+            with click.progressbar(length=len(found.files), label="ingesting",  # type: ignore[union-attr]
+                                   file=sys.stderr) as bar:
+                report = run_ingest(found, store=store, max_bytes=max_size,  # type: ignore[arg-type]
+                                    on_file=lambda _name: bar.update(1))
         else:
-            report = run_ingest(files, store=store, max_bytes=max_size,
-                                follow_symlinks=follow_symlinks, web_options=web)
+            report = run_ingest(found if found is not None else list(paths), store=store,
+                                max_bytes=max_size, follow_symlinks=follow_symlinks,
+                                web_options=web)
     except KGraphError as exc:
         raise _fail(exc) from None
     if not quiet:
+        for note in found.skipped:
+            click.echo(f"note: {note}", err=True)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
     if report.fetch is not None:
@@ -155,6 +180,9 @@ def _emit(chunks, output: str) -> None:  # type: ignore[no-untyped-def]
         for chunk in chunks:
             stream.write(chunk)
         stream.flush()
+    except KGraphError as exc:  # raised while the chunks are made (a server failing)
+        stream.flush()
+        raise _fail(exc) from None
     except BrokenPipeError:  # `kgraph query ... | head`: the reader has enough
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -190,7 +218,8 @@ def _terminal_width(output: str) -> int | None:
               help="Keep every character of the table format: do not cut long cells nor "
                    "fit the table to the terminal's width.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
-              metavar="SECONDS", help="Stop a query that runs longer (0: no limit).")
+              metavar="SECONDS", help="Stop a query that runs longer (0: no limit); with a "
+                                      "SPARQL server, also the deadline of each request.")
 @click.option("--allow-service", is_flag=True,
               help="Allow SERVICE, which sends (part of) the query to other endpoints.")
 @output_option("Write the results to FILE (atomically) instead of standard output.")

@@ -6,6 +6,7 @@ the region → region visit network, or as the CSV of the ``visits`` preset.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import os
 import sys
@@ -16,7 +17,7 @@ import pyoxigraph as ox
 
 from .errors import KGraphError, UsageError
 from .namespace import DATA_PREFIXES, PREFIXES
-from .store import DEFAULT_STORE, atomic_write, open_graph, sorted_nt_lines, writer
+from .store import DEFAULT_STORE, atomic_write, open_graph, recovering, sorted_nt_lines, writer
 
 _DG = ox.DefaultGraph()
 _PREFIXES = {**PREFIXES, **DATA_PREFIXES}
@@ -30,16 +31,23 @@ class ExportFormatError(ExportError, UsageError):
     """An unknown format, or a file extension that names none (bad usage)."""
 
 
+def _sorted_lines(graph: ox.Store) -> Iterator[str]:
+    """:func:`~kgraph.store.sorted_nt_lines` with the graph read and sorted now, so that
+    a store (or server) that fails does so before anything is written out."""
+    lines = sorted_nt_lines(graph)
+    first = next(lines, None)
+    return itertools.chain([first] if first is not None else [], lines)
+
+
 def _turtle(graph: ox.Store) -> Iterator[bytes]:
     """Sorted Turtle, as kgraph writes its store."""
-    for chunk in writer().serialize_nt_lines(sorted_nt_lines(graph)):
-        yield chunk.encode("utf-8")
+    return (chunk.encode("utf-8")
+            for chunk in writer().serialize_nt_lines(_sorted_lines(graph)))
 
 
 def _ntriples(graph: ox.Store) -> Iterator[bytes]:
     """N-Triples, one triple a line, sorted (the same store gives the same bytes)."""
-    for line in sorted_nt_lines(graph):
-        yield line.encode("utf-8")
+    return (line.encode("utf-8") for line in _sorted_lines(graph))
 
 
 def _rdf(fmt: ox.RdfFormat) -> Callable[[ox.Store], Iterable[bytes]]:
@@ -113,13 +121,24 @@ def visit_network(graph: ox.Store, level: str = "region"):  # type: ignore[no-un
     network.add_nodes_from(sorted(nodes, key=lambda n: n[0]))
     edges = []
     for row in graph.query(_NETWORK % _LEVEL_NODES[level], prefixes=_PREFIXES):
-        attributes = {"visits": int(row["visits"].value)}
+        attributes = {"visits": _number(row["visits"], graph)}
         for name in ("first", "last"):
             if row[name] is not None:
                 attributes[name] = row[name].value
         edges.append((row["from"].value, row["to"].value, attributes))
     network.add_edges_from(sorted(edges, key=lambda e: (e[0], e[1])))
     return network
+
+
+def _number(term: ox.Literal, graph: ox.Store) -> int:
+    """A count of ``graph``'s answer (which a SPARQL server may have sent wrong)."""
+    try:
+        return int(term.value)
+    except ValueError:
+        client = getattr(graph, "client", None)  # a SPARQL server's graph
+        where = client.endpoint.query if client is not None else "the store"
+        raise ExportError(f"{where} sent a count that is not a number: "
+                          f"{term.value[:40]!r}") from None
 
 
 def _coordinate(text: str) -> float | None:
@@ -196,11 +215,12 @@ def export_chunks(fmt: str, *, store: str | os.PathLike[str] = DEFAULT_STORE,
         from .levels import check_level
 
         check_level(level)
-        return exporter(open_graph(store), level=level)  # type: ignore[call-arg]
+        # a damaged index is rebuilt
+        return recovering(store, lambda: exporter(open_graph(store), level=level))  # type: ignore[call-arg]
     if level != "region":
         raise ExportError(f"--level {level} applies to the {', '.join(LEVELLED)} export "
                           f"only, not to {fmt}")
-    return exporter(open_graph(store))
+    return recovering(store, lambda: exporter(open_graph(store)))  # a damaged index is rebuilt
 
 
 def export(fmt: str | None = None, *, store: str | os.PathLike[str] = DEFAULT_STORE,

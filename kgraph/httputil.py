@@ -36,12 +36,12 @@ def chain(exc: BaseException) -> Iterator[BaseException]:
                 work.append(inner)
 
 
-def failure_reason(exc: BaseException, timeout: float) -> str:
+def failure_reason(exc: BaseException, timeout: float | None) -> str:
     """A few words on why a request failed, without urllib3's internals."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return f"no connection within {timeout:g} s"
+        return f"no connection within {timeout or 0:g} s"
     if isinstance(exc, requests.exceptions.Timeout):
-        return f"no answer within {timeout:g} s"
+        return f"no answer within {timeout or 0:g} s"
     for e in chain(exc):
         if isinstance(e, socket.gaierror):
             return "host not found"

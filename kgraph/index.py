@@ -22,11 +22,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+
+from .errors import KGraphWarning
 
 if TYPE_CHECKING:
     from .views import VisitTable
@@ -37,6 +40,9 @@ except ImportError:  # pragma: no cover - Windows: no shared locks, snapshots ar
     fcntl = None  # type: ignore[assignment]
 
 STAMP_VERSION = 1
+#: The list of a snapshot's database files, made with it (see Index.changed_files).
+FILES = "files.json"
+_DATABASE_FILES = ("MANIFEST-", "CURRENT", "OPTIONS-")
 _DG = ox.DefaultGraph()
 #: Read locks kept open by :func:`open_snapshot`, per snapshot folder.
 _HELD: dict[str, int] = {}
@@ -58,20 +64,29 @@ class FileState:
             st = os.stat(path)
         except FileNotFoundError:
             return None
+        return cls.from_stat(st)
+
+    @classmethod
+    def from_stat(cls, st: os.stat_result) -> "FileState":
         return cls(st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
 
 
 class Index:
     """The index folder of one Turtle store."""
 
-    def __init__(self, store: Path) -> None:
-        self.display = str(store)  # the path as the user gave it, for messages
-        # Absolute: RocksDB refuses a second open of the same path string in a process.
-        store = Path(os.path.abspath(store))
+    def __init__(self, store: Path, *, display: str | None = None) -> None:
+        self.display = display or str(store)  # the path as the user gave it, for messages
+        # Absolute, links resolved: RocksDB refuses a second open of the same path string
+        # in a process, and a store reached through a link has its index beside its target.
+        store = Path(os.path.realpath(store))
         self.store = store
         self.folder = store.parent / f".{store.name}.index"
         self.db = self.folder / "db"
         self.stamp_path = self.folder / "stamp.json"
+        #: The version of the Turtle file ``db`` holds, once :meth:`open_primary` opened
+        #: it: the file kgraph read or wrote, never re-read by path (another program may
+        #: have replaced the file since).
+        self.described: FileState | None = None
 
     # ------------------------------------------------------------------ stamp
 
@@ -104,6 +119,31 @@ class Index:
         return bool(stamp) and stamp.get("primary_clean") is True and state is not None \
             and stamp.get("turtle") == state.__dict__ and self.db.is_dir()
 
+    def discard(self, problem: BaseException | str) -> None:
+        """Forget an index found damaged (``problem``: RocksDB's report, or what changed):
+        stamped as matching no version of the Turtle file, nothing of it is used, and the
+        next use rebuilds it (into a snapshot of a new name: the damaged one may still be
+        open)."""
+        self._note_damage(problem)
+        self.write_stamp(snapshot=self.read_stamp().get("snapshot", "snap-0"),
+                         primary_clean=False)
+
+    def _note_damage(self, problem: BaseException | str) -> None:
+        reason = " ".join(str(problem).split())
+        warnings.warn(f"{self.display}: its index was damaged ({reason[:120]}); it is rebuilt "
+                      "from the Turtle file", KGraphWarning, stacklevel=3)
+
+    def changed_files(self, snapshot: Path) -> list[str]:
+        """The database files of ``snapshot`` changed, added or removed since it was made
+        (RocksDB never rewrites one: a difference is damage, even where reading would not
+        report it; pyoxigraph's aggregates can loop on a damaged block)."""
+        try:
+            made = json.loads((snapshot / FILES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []  # made by an earlier kgraph: nothing to compare with
+        now = _database_files(snapshot)
+        return sorted(name for name in set(made) | set(now) if made.get(name) != now.get(name))
+
     def canonical(self) -> bool:
         """Whether the Turtle file is exactly as kgraph wrote it (so it can be patched)."""
         return self.primary_matches() and self.read_stamp().get("canonical") is True
@@ -124,10 +164,11 @@ class Index:
         if self.db.exists():
             shutil.rmtree(self.db)
         graph = ox.Store(str(self.db))
+        self.described = None
         if self.store.exists():
             from .store import parse_into
 
-            parse_into(graph, self.store, display=self.display)
+            self.described = parse_into(graph, self.store, display=self.display)
             graph.flush()
         return graph
 
@@ -137,10 +178,18 @@ class Index:
         The caller holds the store's writer lock.
         """
         if self.primary_matches():
-            try:
-                return ox.Store(str(self.db))
-            except OSError:
-                pass  # unreadable: rebuild below
+            # The database shares its files with the snapshot made from it.
+            changed = self.changed_files(self.folder / str(self.read_stamp().get("snapshot")))
+            if changed:
+                self._note_damage(f"changed or missing: {', '.join(changed[:3])}")
+            else:
+                try:
+                    graph = ox.Store(str(self.db))
+                    self.described = FileState(**self.read_stamp()["turtle"])
+                    return graph
+                except (OSError, RuntimeError, TypeError, KeyError) as exc:
+                    if damaged(exc):  # else unreadable: rebuilt all the same
+                        self._note_damage(exc)
         return self.rebuild_primary()
 
     def mark_dirty(self) -> None:
@@ -158,10 +207,11 @@ class Index:
             return stamp["triples"]
         return count_triples(graph)
 
-    def publish(self, graph: ox.Store, *, canonical: bool, triples: int | None = None,
-                table: "VisitTable | None" = None) -> None:
+    def publish(self, graph: ox.Store, *, canonical: bool, turtle: FileState | None,
+                triples: int | None = None, table: "VisitTable | None" = None) -> None:
         """After the Turtle file was written from ``graph``: snapshot it (with its visit
-        ``table``, computed here when not given), stamp, tidy up."""
+        ``table``, computed here when not given), stamp it as matching the version
+        ``turtle`` of the file (the one written or read, as :attr:`described`), tidy up."""
         from .views import VisitTable
 
         stamp = self.read_stamp()
@@ -172,10 +222,12 @@ class Index:
             shutil.rmtree(target)
         graph.flush()
         graph.backup(str(target))
+        from .store import atomic_write
+
+        atomic_write(target / FILES, json.dumps(_database_files(target)).encode("utf-8"))
         (table if table is not None else VisitTable.compute(graph)).save(target)
-        state = FileState.of(self.store)
         self.write_stamp(
-            turtle=state.__dict__ if state else None,
+            turtle=turtle.__dict__ if turtle else None,
             snapshot=name,
             primary_clean=True,
             canonical=canonical,
@@ -201,15 +253,16 @@ class Index:
     def snapshot_table(self, *, details: bool = False) -> "VisitTable | None":
         """The visit table of the fresh snapshot (held under a shared lock), if any; with
         ``details``, only one whose details could be read too."""
-        from .views import FILE_NAME, VisitTable
+        from .views import VisitTable
 
         snapshot = self.fresh_snapshot()
         if snapshot is None or not _hold_shared(self.folder / f"{snapshot.name}.lock"):
             return None
         table = VisitTable.load(snapshot)
-        # A snapshot made by an earlier kgraph lacks the table, or its details: add them,
-        # once (a table file that is there but unreadable is not used, nor remade).
-        lacking = table is None and snapshot.is_dir() and not (snapshot / FILE_NAME).exists()
+        # A snapshot made by an earlier kgraph lacks the table (or has one of an earlier
+        # version), or its details: add them, once (a table file of this version that is
+        # unreadable or was edited by hand is not used, nor remade: the next ingest does).
+        lacking = table is None and snapshot.is_dir() and not VisitTable.current(snapshot)
         lacking_details = details and table is not None and not table.load_details(snapshot)
         if lacking or lacking_details:
             try:
@@ -235,11 +288,35 @@ class Index:
                 return None
             if not snapshot.is_dir():  # removed between the stamp and the lock: retry
                 continue
+            changed = self.changed_files(snapshot)
+            if changed:
+                self.discard(f"changed or missing: {', '.join(changed[:3])}")
+                return None
             try:
                 return ox.Store.read_only(str(snapshot))
-            except OSError:
+            except (OSError, RuntimeError) as exc:
+                if damaged(exc):
+                    self.discard(exc)
                 return None
         return None
+
+
+def _database_files(folder: Path) -> dict[str, list[int]]:
+    """RocksDB's files in ``folder`` (never rewritten once made), by name: size, mtime."""
+    found = {}
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".sst") or entry.name.startswith(_DATABASE_FILES):
+            st = entry.stat()
+            found[entry.name] = [st.st_size, st.st_mtime_ns]
+    return found
+
+
+def damaged(exc: BaseException) -> bool:
+    """Whether ``exc`` is RocksDB reporting a damaged index (a checksum that does not
+    match, a table file missing), as opposed to a failure of the disk or the query."""
+    text = str(exc)
+    return isinstance(exc, (OSError, RuntimeError)) and (
+        "Corruption" in text or (".sst" in text and "No such file" in text))
 
 
 def count_triples(graph: ox.Store) -> int:
@@ -249,18 +326,25 @@ def count_triples(graph: ox.Store) -> int:
     return int(next(iter(result))["n"].value)  # type: ignore[index]
 
 
-def _try_exclusive(lock_path: Path) -> bool:
+def lock_exclusive(fd: int, *, wait: bool = True) -> bool:
+    """Take an exclusive ``flock`` on an open file (released when it is closed, or when
+    its process dies); whether it was taken (``False`` without flock)."""
     if fcntl is None:
         return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        return True
+    except OSError:
+        return False
+
+
+def _try_exclusive(lock_path: Path) -> bool:
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
+        return lock_exclusive(fd, wait=False)
     finally:
         os.close(fd)  # closing releases the lock
 

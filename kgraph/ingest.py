@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from .articles import DEFAULT_MAX_BYTES, Article, iter_article_paths, read_article
-from .errors import ArticleError
+from .articles import (
+    DEFAULT_MAX_BYTES, READERS, Article, ArticleFiles, find_article_files, read_article,
+)
+from .errors import ArticleError, printable
 from .gazetteer import Gazetteer
 from .mapping import Mapper
-from .store import DEFAULT_STORE, TurtleStore, remote_endpoint, require_folder
+from .store import DEFAULT_STORE, TurtleStore, recovering, remote_endpoint, require_folder
 from .topics import default_scheme
 
 if TYPE_CHECKING:
@@ -44,6 +46,11 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     fetch: "FetchReport | None" = None
     """What fetching the URLs among the paths did (``None``: no URL was given)."""
+    skipped: list[str] = field(default_factory=list)
+    """Entries of the folders read that are not article files (other suffixes), or
+    ``path: reason`` for those that could not be read as one (FIFOs, devices, links)."""
+    files: int = 0
+    """How many article files were read (or tried)."""
 
     @property
     def needs_extraction(self) -> list[str]:
@@ -66,17 +73,23 @@ class IngestReport:
             f"{self.triples_after} triples ({self.new_triples:+d})",
             f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}",
         ]
+        if not self.files:  # the store was not opened
+            parts = ["nothing to ingest"]
         if self.raw_without_visits:
             n = self.raw_without_visits
             parts.append(f"{n} raw article{'s' if n != 1 else ''} without a visit")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} other file{'s' if len(self.skipped) != 1 else ''}"
+                         " skipped")
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
         state = "" if self.written else " (unchanged)"
-        return f"ingested {', '.join(parts)} → {self.store}{state}"
+        verb = "ingested " if self.files else ""
+        return f"{verb}{', '.join(parts)} → {self.store}{state}"
 
 
 def ingest(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: "Iterable[str | os.PathLike[str]] | ArticleFiles",
     *,
     store: str | os.PathLike[str] = DEFAULT_STORE,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -92,20 +105,47 @@ def ingest(
     the folder beside the store (``kgraph.articles/`` for ``kgraph.ttl``), and their
     article files are ingested; a page that cannot be fetched is reported in ``failed``.
 
-    A file that cannot be read or mapped is reported in ``failed`` and skipped; the others
-    are stored. Raises :class:`~kgraph.errors.StoreError` when the store itself cannot be
-    read, locked or written (then nothing is written).
+    ``paths`` are files, folders (read recursively) and ``"-"`` (standard input), or
+    what :func:`~kgraph.articles.find_article_files` found in them. A file that cannot be
+    read or mapped, and a folder without article files, is reported in ``failed`` and
+    skipped; the others are stored. Files of other kinds in folders are counted in
+    ``skipped``. When there is no article file at all, the store is not touched. Raises
+    :class:`~kgraph.errors.StoreError` when the store itself cannot be read, locked or
+    written (then nothing is written).
     """
     endpoint = remote_endpoint(store)
     if endpoint is None:
         require_folder(store)
-    report = IngestReport(store=endpoint if endpoint is not None else Path(store))
-    paths = _fetch_urls(list(paths), store, report, web_options)
+    where = endpoint if endpoint is not None else Path(store)
+    fetched = IngestReport(store=where)  # what fetching the URLs among the paths did
+    if not isinstance(paths, ArticleFiles):
+        paths = _fetch_urls(list(paths), store, fetched, web_options)
+    found = paths if isinstance(paths, ArticleFiles) \
+        else find_article_files(paths, follow_symlinks=follow_symlinks)
+    suffixes = ", ".join(READERS)
+
+    def attempt() -> IngestReport:
+        report = IngestReport(
+            store=where, files=len(found.files), fetch=fetched.fetch,
+            skipped=[*found.skipped, *map(printable, found.other)],
+            failed=[*fetched.failed, *(f"{printable(folder)}: no article files found "
+                                       f"({suffixes})" for folder in found.empty)])
+        if found.files:
+            _store_articles(found.files, _open_store(store, endpoint), report,
+                            max_bytes=max_bytes, on_file=on_file)
+        return report
+
+    return recovering(store, attempt)  # a damaged index is rebuilt, and the ingest redone
+
+
+def _store_articles(files: list[str], target: "TurtleStore | RemoteStore",
+                    report: IngestReport, *, max_bytes: int,
+                    on_file: Callable[[str], None] | None) -> None:
+    """Read, map and store ``files`` into ``target``, recording what happened."""
     mapper = Mapper(Gazetteer.default(), default_scheme())
-    files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))
     seen: dict[str, str] = {}
     batch: list = []
-    with _open_store(store, endpoint).edit() as editor:
+    with target.edit() as editor:
         report.triples_before = len(editor)
         for name in files:
             if on_file is not None:
@@ -118,13 +158,13 @@ def ingest(
                     report.extracted.append(article.source)
                 graph = mapper.map_article(article)
             except ArticleError as exc:
-                report.failed.append(str(exc))
+                report.failed.append(printable(str(exc)))
                 continue
             if article.key in seen:
-                report.warnings.append(
-                    f"{article.source}: same article as {seen[article.key]} "
-                    f"({article.key}); the later file wins"
-                )
+                same = f"same url {article.url}" if article.url else "same text"
+                report.warnings.append(printable(
+                    f"{article.source}: same article as {seen[article.key]} ({same}); "
+                    "the later file wins"))
             seen[article.key] = article.source
             batch.append(graph)
             if len(batch) >= BATCH_SIZE:
@@ -135,11 +175,10 @@ def ingest(
             if raw:
                 report.extracted_visits += len(graph.visits)
                 report.raw_without_visits += not graph.visits
-            report.warnings.extend(graph.warnings)
+            report.warnings.extend(map(printable, graph.warnings))
         editor.replace_articles(batch)
     report.triples_after = len(editor)  # after the edit: derived triples included
     report.written = editor.saved
-    return report
 
 
 def _fetch_urls(paths: list, store: "str | os.PathLike[str] | Endpoint", report: IngestReport,

@@ -58,9 +58,19 @@ def _decimal(value: float) -> Literal:
 
 
 def article_iri(article: Article) -> NamedNode:
-    """The article's IRI, from its URL or, without one, its file path."""
-    digest = hashlib.sha256(article.key.encode("utf-8")).hexdigest()[:16]
-    return _iri("article", digest)
+    """The article's IRI, from its URL or, without one, its text (:attr:`Article.key`)."""
+    return _key_iri(article.key)
+
+
+def legacy_iri(article: Article) -> NamedNode | None:
+    """The IRI kgraph 0.x gave an article without a URL read from a file (from its path
+    as displayed), which ingesting that file again retracts; ``None`` for the others."""
+    key = article.path_key
+    return _key_iri(key) if key is not None else None
+
+
+def _key_iri(key: str) -> NamedNode:
+    return _iri("article", hashlib.sha256(key.encode("utf-8")).hexdigest()[:16])
 
 
 @dataclass
@@ -76,6 +86,8 @@ class ArticleGraph:
     """Labels of people, written only for people the store does not know yet."""
     visits: list[NamedNode] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    replaces: list[NamedNode] = field(default_factory=list)
+    """Other IRIs this article had in stores written by earlier versions: retracted."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,9 @@ class Mapper:
             raise ArticleError("raw article: needs extraction", file=article.source)
         a = article_iri(article)
         out = ArticleGraph(article=a)
+        legacy = legacy_iri(article)
+        if legacy is not None:
+            out.replaces.append(legacy)
         self._article_node(article, a, out)
         digest = a.value.rsplit("/", 1)[1]
         seen: dict[NamedNode, int] = {}
@@ -145,11 +160,13 @@ class Mapper:
     def _article_node(self, article: Article, a: NamedNode, out: ArticleGraph) -> None:
         add = out.owned.append
         add((a, RDF.type, KG.Article))
-        add((a, RDFS.label, _text(article.title or article.source)))
+        add((a, RDFS.label, _text(article.title or article.file_name or article.source)))
         if article.title:
             add((a, SCHEMA.headline, _text(article.title)))
         if article.url:
             add((a, SCHEMA.url, Literal(article.url, datatype=XSD.anyURI)))
+        elif article.file_name:
+            add((a, KG.fileName, _text(article.file_name)))
         if article.published:
             add((a, SCHEMA.datePublished, _date(article.published)))
         if article.publisher:

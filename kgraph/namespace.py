@@ -88,6 +88,7 @@ KG_PROPERTIES = (
     "receiverRole",
     "agreementType",
     "subject",
+    "fileName",
 )
 KG_TERMS = frozenset(KG_CLASSES + KG_PROPERTIES)
 

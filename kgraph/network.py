@@ -203,7 +203,7 @@ def build_network(
     :class:`~kgraph.errors.KGraphError` for an unknown topic, region type or region.
     """
     from .index import Index
-    from .store import open_graph, remote_endpoint
+    from .store import open_graph, recovering, remote_endpoint
 
     flt = NetworkFilter(
         topics=tuple(topics), since=_as_date(since, "since"), until=_as_date(until, "until"),
@@ -222,15 +222,28 @@ def build_network(
     for name in wanted:
         if name not in DETAILS:
             raise KGraphError(f"unknown detail {name!r}; expected some of {', '.join(DETAILS)}")
-    index = Index(store) if remote_endpoint(store) is None else None
-    before = index.fresh_snapshot() if index is not None else None
-    table = index.snapshot_table(details=True) \
-        if index is not None and before is not None else None
-    graph = open_graph(store)
-    if index is not None and index.fresh_snapshot() != before:
-        table = None  # a writer published meanwhile: the table may not be the graph's
-    return network_from_graph(graph, flt, max_edges=max_edges, details=wanted, table=table,
-                              tip_visits=tip_visits, tip_pairs=tip_pairs, level=level)
+    def build() -> "nx.DiGraph":
+        index = Index(store) if remote_endpoint(store) is None else None
+        before = index.fresh_snapshot() if index is not None else None
+        table = index.snapshot_table(details=True) \
+            if index is not None and before is not None else None
+        graph = open_graph(store)
+        if index is not None and index.fresh_snapshot() != before:
+            table = None  # a writer published meanwhile: the table may not be the graph's
+        return network_from_graph(graph, flt, max_edges=max_edges, details=wanted,
+                                  table=table, tip_visits=tip_visits, tip_pairs=tip_pairs,
+                                  level=level)
+
+    endpoint = remote_endpoint(store)
+    if endpoint is None:
+        return recovering(store, build)  # a damaged index is rebuilt
+    try:
+        return build()
+    except (ValueError, TypeError, KeyError, IndexError) as exc:  # values of the wrong kind
+        from .remote import RemoteError
+
+        raise RemoteError(f"{endpoint.query} sent results kgraph cannot read: {exc}",
+                          url=endpoint.query) from None
 
 
 def _rows(graph: Any, query: str) -> Iterator[Any]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 
 import click
 
@@ -37,9 +38,26 @@ def endpoint_options(command):  # type: ignore[no-untyped-def]
     return command
 
 
+#: The default of ``--timeout`` where it is the deadline of each request to a server
+#: (kgraph.remote.DEFAULT_TIMEOUT, not imported: kgraph starts faster without requests).
+REMOTE_TIMEOUT = 60.0
+
+
+def timeout_option(command):  # type: ignore[no-untyped-def]
+    """``--timeout SECONDS``: the deadline of each request to a SPARQL server."""
+    return click.option(
+        "--timeout", type=click.FloatRange(min=0), default=REMOTE_TIMEOUT, show_default=True,
+        metavar="SECONDS",
+        help="With a SPARQL server: the deadline of each request, its retries and the "
+             "whole answer included (0: none).")(command)
+
+
 def store_options(command):  # type: ignore[no-untyped-def]
-    """``--store FILE|URL`` and the endpoint overrides: the command receives ``store`` as
-    a path, or as a :class:`~kgraph.remote.Endpoint` when it names a SPARQL server."""
+    """``--store FILE|URL``, the endpoint overrides and ``--timeout``: the command
+    receives ``store`` as a path, or as a :class:`~kgraph.remote.Endpoint` (with the
+    deadline of ``--timeout``) when it names a SPARQL server. A command that declares its
+    own ``timeout`` parameter (``query``) keeps it, and it is the deadline too."""
+    own_timeout = "timeout" in inspect.signature(command).parameters
 
     @functools.wraps(command)
     def run(*args, query_endpoint, update_endpoint, graph_store_endpoint, store,
@@ -47,15 +65,17 @@ def store_options(command):  # type: ignore[no-untyped-def]
         from .errors import KGraphError
         from .store import remote_endpoint
 
+        timeout = kwargs["timeout"] if own_timeout else kwargs.pop("timeout")
         overrides = (query_endpoint, update_endpoint, graph_store_endpoint)
         try:
             endpoint = remote_endpoint(store)
-            if endpoint is not None and any(overrides):
+            if endpoint is not None:
                 from .remote import Endpoint
 
                 endpoint = Endpoint.resolve(endpoint.url, query=query_endpoint,
                                             update=update_endpoint,
-                                            graph_store=graph_store_endpoint)
+                                            graph_store=graph_store_endpoint,
+                                            timeout=timeout or None)
         except KGraphError as exc:
             hint = f" ({exc.hint})" if exc.hint else ""
             raise click.BadParameter(exc.message + hint, param_hint="'--store'") from None
@@ -65,6 +85,8 @@ def store_options(command):  # type: ignore[no-untyped-def]
         return command(*args, store=endpoint if endpoint is not None else store, **kwargs)
 
     run = endpoint_options(run)
+    if not own_timeout:
+        run = timeout_option(run)
     return click.option(
         "--store",
         "-s",

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import re
 import sys
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,14 +29,14 @@ from typing import TYPE_CHECKING, Callable, Mapping, Union
 
 import pyoxigraph as ox
 
-from .errors import KGraphError, UsageError
+from .errors import KGraphError, KGraphWarning, UsageError
 from .namespace import DATA_PREFIXES, PREFIXES
-from .index import Index
+from .index import Index, damaged
 from .sparql_text import (
     UPDATE_WORDS, SparqlTextError, blank_opaque, calls_service, declared_prefixes,
     line_column, misspelt_keyword, prefixed_names, query_form, star_order, tokens,
 )
-from .store import DEFAULT_STORE, open_graph, remote_endpoint
+from .store import DEFAULT_STORE, open_graph, recovering, remote_endpoint
 from .table import render as text_table
 from .turtle import TurtleWriter
 
@@ -403,7 +404,13 @@ class QueryResult:
 
 def _execute(store: str, text: str, params: Mapping[str, object],
              declared: tuple[Param, ...], strict: bool) -> tuple[str, bytes]:
-    """Run the query (in the calling process); returns (kind, data)."""
+    """Run the query (in the calling process); returns (kind, data). A damaged index is
+    rebuilt, and the query run again."""
+    return recovering(store, lambda: _execute_once(store, text, params, declared, strict))
+
+
+def _execute_once(store: str, text: str, params: Mapping[str, object],
+                  declared: tuple[Param, ...], strict: bool) -> tuple[str, bytes]:
     graph = open_graph(store)
     substitutions = _substitutions(graph, params, declared, strict, declared_prefixes(text))
     try:
@@ -418,6 +425,8 @@ def _execute(store: str, text: str, params: Mapping[str, object],
     except SyntaxError as exc:
         raise _syntax_error(text, exc) from None
     except RuntimeError as exc:
+        if damaged(exc):
+            raise  # for recovering()
         if "SELECT projection" in str(exc):
             name = re.search(r"\?(\w+)", str(exc))
             raise ParameterError(
@@ -425,6 +434,8 @@ def _execute(store: str, text: str, params: Mapping[str, object],
                 f"?{name.group(1) if name else 'NAME'} to the SELECT clause") from None
         raise QueryError(f"the query failed: {exc}") from None
     except (OSError, ValueError) as exc:
+        if damaged(exc):
+            raise  # for recovering()
         raise QueryError(f"the query failed: {exc}") from None
 
 
@@ -441,12 +452,17 @@ def _in_order(data: bytes, order: list[str]) -> bytes:
 
 
 def _child(conn, args: tuple) -> None:  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings(record=True) as caught:  # sent to the parent to show
+        warnings.simplefilter("always", KGraphWarning)
+        try:
+            message = ("ok", *_execute(*args))
+        except KGraphError as exc:
+            message = ("error", type(exc), exc.message, exc.file, exc.field, exc.hint)
+        except BaseException as exc:  # noqa: BLE001 - reported by the parent as a failure
+            message = ("crash", f"{type(exc).__name__}: {exc}")
     try:
-        conn.send(("ok", *_execute(*args)))
-    except KGraphError as exc:
-        conn.send(("error", type(exc), exc.message, exc.file, exc.field, exc.hint))
-    except BaseException as exc:  # noqa: BLE001 - reported by the parent as a failure
-        conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+        conn.send((*message, [str(w.message) for w in caught
+                              if issubclass(w.category, KGraphWarning)]))
     finally:
         conn.close()
 
@@ -471,6 +487,11 @@ def _fork_is_safe() -> bool:
             and _os_threads() == 1)
 
 
+#: With a SPARQL server, the child gets this much longer (seconds) than the timeout, so
+#: that a server passing the deadline of its requests is named in the error.
+_REMOTE_GRACE = 2.0
+
+
 def _in_child(args: tuple, timeout: float) -> tuple[str, bytes]:
     """Run :func:`_execute` in a child process killed after ``timeout`` seconds: a fork
     where that is safe, else a fresh interpreter (never multiprocessing's spawn or
@@ -480,6 +501,9 @@ def _in_child(args: tuple, timeout: float) -> tuple[str, bytes]:
         message = _in_fork(args, timeout)
     else:
         message = _in_interpreter(args, timeout)
+    *message, notes = message
+    for note in notes:
+        warnings.warn(note, KGraphWarning, stacklevel=3)
     if message[0] == "ok":
         return message[1], message[2]
     if message[0] == "error":
@@ -499,8 +523,9 @@ def _in_fork(args: tuple, timeout: float) -> tuple:
     process = ctx.Process(target=_child, args=(sender, args), daemon=True)
     process.start()
     sender.close()
+    remote = not isinstance(args[0], str)  # an Endpoint (see _store_arg)
     try:
-        if not receiver.poll(timeout):
+        if not receiver.poll(timeout + (_REMOTE_GRACE if remote else 0)):
             raise _timed_out(timeout)
         return receiver.recv()
     except EOFError:
@@ -549,7 +574,9 @@ def _in_interpreter(args: tuple, timeout: float) -> tuple:
         [sys.executable, "-c", "from kgraph.query import _serve; _serve()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
-        out, err = process.communicate(pickle.dumps(args), timeout=timeout)
+        remote = not isinstance(args[0], str)  # an Endpoint (see _store_arg)
+        out, err = process.communicate(pickle.dumps(args),
+                                       timeout=timeout + (_REMOTE_GRACE if remote else 0))
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
@@ -598,7 +625,8 @@ def run_preset(name: str, *, store: str | os.PathLike[str] = DEFAULT_STORE,
     """Run the preset ``name`` (see :func:`presets`); its parameters are checked strictly."""
     p = preset(name)
     if name in _SHORTCUTS and not params:
-        data = _SHORTCUTS[name](_store_arg(store))
+        shortcut = _SHORTCUTS[name]
+        data = recovering(store, lambda: shortcut(_store_arg(store)))
         if data is not None:
             return QueryResult("select", data, results_format=ox.QueryResultsFormat.TSV)
     args = (_store_arg(store), p.text, dict(params or {}), p.params, True)

@@ -12,21 +12,29 @@ instead of basic authentication. TLS certificates are verified; ``KGRAPH_CA_BUND
 
 Idempotent requests (queries, graph reads and replacements, updates marked idempotent)
 are retried with exponential backoff on network failures and on HTTP 408, 429, 502, 503
-and 504, honouring ``Retry-After``. Every failure is a :class:`RemoteError` whose one-line
-message names the URL, and the HTTP status when there is one.
+and 504, honouring ``Retry-After``. Every call to the server has a total deadline
+(:attr:`Endpoint.timeout`, ``--timeout``), retries and the whole answer included: a
+server that stalls, or sends one byte every few seconds, fails the call when it passes.
+Every failure is a :class:`RemoteError` whose one-line message names the URL, and the
+HTTP status when there is one.
 """
 from __future__ import annotations
 
 import os
 import re
+import socket
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
-from typing import IO, BinaryIO, Callable, Iterable
+import weakref
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import IO, BinaryIO, Callable, Iterable, Iterator
 from urllib.parse import quote, urlencode, urlsplit
 
 import pyoxigraph as ox
 import requests
+from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from .errors import StoreError
@@ -46,6 +54,8 @@ GRAPH_STORE_ENV = "KGRAPH_GRAPH_STORE_ENDPOINT"
 RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 #: No wait between two attempts is longer than this (seconds), whatever Retry-After says.
 MAX_DELAY = 60.0
+#: The deadline of one call to a server (seconds), retries included: ``--timeout``.
+DEFAULT_TIMEOUT = 60.0
 #: Queries whose URL-encoded text is longer are POSTed (a form) instead of sent by GET.
 MAX_GET_QUERY = 2000
 CHUNK = 1 << 16
@@ -99,26 +109,35 @@ def _join(base: str, override: str) -> str:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """The URLs of one SPARQL server."""
+    """The URLs of one SPARQL server, and the deadline of each call to it (seconds; 0 or
+    ``None``: none)."""
 
     url: str
     query: str
     update: str
     graph_store: str
+    timeout: float | None = field(default=DEFAULT_TIMEOUT, compare=False)
 
     def __str__(self) -> str:
         return self.url
 
+    def urls(self) -> dict[str, str]:
+        """The endpoint's URLs by name (what identifies the server)."""
+        return {"url": self.url, "query": self.query, "update": self.update,
+                "graph_store": self.graph_store}
+
     @classmethod
     def resolve(cls, url: str, *, query: str | None = None, update: str | None = None,
-                graph_store: str | None = None) -> "Endpoint":
+                graph_store: str | None = None,
+                timeout: float | None = DEFAULT_TIMEOUT) -> "Endpoint":
         """The endpoints of the server at ``url``.
 
         Each override is an absolute URL or a path relative to ``url`` (``/sparql``);
         when it is ``None``, ``KGRAPH_QUERY_ENDPOINT``, ``KGRAPH_UPDATE_ENDPOINT`` or
         ``KGRAPH_GRAPH_STORE_ENDPOINT`` is used, else Oxigraph's layout (``/query``,
-        ``/update``, ``/store``). Raises :class:`RemoteError` for a URL that is not
-        http(s), has no host, or carries credentials.
+        ``/update``, ``/store``). ``timeout`` is the deadline of each call (0: none).
+        Raises :class:`RemoteError` for a URL that is not http(s), has no host, or
+        carries credentials.
         """
         _check_url(url, "server")
         chosen = {
@@ -128,7 +147,7 @@ class Endpoint:
         }
         full = {what: _check_url(_join(url, value), f"{what} endpoint")
                 for what, value in chosen.items()}
-        return cls(url, full["query"], full["update"], full["graph store"])
+        return cls(url, full["query"], full["update"], full["graph store"], timeout)
 
 
 # ---------------------------------------------------------------------- environment
@@ -182,6 +201,15 @@ def _not_sent(exc: BaseException) -> bool:
         isinstance(e, NewConnectionError) for e in _chain(exc))
 
 
+def _redirected(url: str, exc: BaseException) -> str:
+    """`` (redirected to URL)`` when the request that failed was a redirect's, not ``url``."""
+    request = getattr(exc, "request", None)
+    failed = getattr(request, "url", None)
+    if not failed or urlsplit(failed)[:3] == urlsplit(url)[:3]:
+        return ""
+    return f" (redirected to {_redacted(urlsplit(failed)._replace(query='').geturl())})"
+
+
 def _body_line(response: requests.Response) -> str:
     """The first meaningful line of an error answer, shortened."""
     try:
@@ -203,24 +231,82 @@ def _http_error(url: str, response: requests.Response) -> RemoteError:
     return RemoteError(message, url=url, status=status, hint=hint)
 
 
+def count_value(term: object, url: str) -> int:
+    """The number a server sent as a count (a literal of digits); a
+    :class:`RemoteError` naming ``url`` for anything else."""
+    value = getattr(term, "value", None)
+    if isinstance(term, ox.Literal) and isinstance(value, str) \
+            and re.fullmatch(r"[0-9]{1,18}", value):
+        return int(value)
+    shown = f": {str(value)[:40]!r}" if value is not None else ""
+    raise RemoteError(f"{url} sent a count that is not a number{shown}", url=url)
+
+
+# ---------------------------------------------------------------------- connections
+
+
+def _tracking_adapter(live: "weakref.WeakSet") -> HTTPAdapter:
+    """A requests adapter whose connections, once connected, are added to ``live``: the
+    deadline of a call shuts their sockets down, which ends a read blocked on a server
+    that stalls (a socket timeout alone does not, when a byte arrives now and then)."""
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    def tracked(base: type) -> type:
+        def connect(self) -> None:  # type: ignore[no-untyped-def]
+            base.connect(self)
+            live.add(self)
+        return type(f"Tracked{base.__name__}", (base,), {"connect": connect})
+
+    pools = {
+        "http": type("TrackedPool", (HTTPConnectionPool,),
+                     {"ConnectionCls": tracked(HTTPConnection)}),
+        "https": type("TrackedTLSPool", (HTTPSConnectionPool,),
+                      {"ConnectionCls": tracked(HTTPSConnection)}),
+    }
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = pools
+
+        def proxy_manager_for(self, proxy, **kwargs):  # type: ignore[no-untyped-def]
+            manager = super().proxy_manager_for(proxy, **kwargs)
+            manager.pool_classes_by_scheme = pools
+            return manager
+
+    return Adapter()
+
+
+def _shut(connection: object) -> None:
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
 # ---------------------------------------------------------------------- client
 
 
 class Client:
     """HTTP access to one SPARQL server: queries, updates and whole graphs.
 
-    One connection pool per client; usable as a context manager (``close`` on exit).
-    ``retries`` is how many times an idempotent request is tried again after a
-    failure (so ``retries + 1`` attempts in all); the n-th wait is ``backoff * 2**n``
-    seconds, at most :data:`MAX_DELAY`, or what the server's ``Retry-After`` asks.
-    Raises :class:`RemoteError` when the environment's credentials or CA bundle are
-    unusable.
+    One connection pool per client; usable as a context manager (``close`` on exit); not
+    for use by several threads at once. ``timeout`` (default: the endpoint's) is the
+    deadline of each call, in seconds (0 or ``None``: none), its retries and the whole
+    answer included. ``retries`` is how many times an idempotent request is tried again
+    after a failure (so ``retries + 1`` attempts in all); the n-th wait is
+    ``backoff * 2**n`` seconds, at most :data:`MAX_DELAY`, or what the server's
+    ``Retry-After`` asks. Raises :class:`RemoteError` when the environment's credentials
+    or CA bundle are unusable.
     """
 
-    def __init__(self, endpoint: Endpoint, *, timeout: float = 60.0, retries: int = 4,
+    def __init__(self, endpoint: Endpoint, *, timeout: float | None = None, retries: int = 4,
                  backoff: float = 0.25) -> None:
         self.endpoint = endpoint
-        self.timeout = timeout
+        self.timeout = endpoint.timeout if timeout is None else timeout
         self.retries = max(0, retries)
         self.backoff = backoff
         self._kind = _auth_kind()
@@ -228,6 +314,13 @@ class Client:
         self._auths: dict[str, AuthBase | None] = {}
         self._sleep: Callable[[float], None] = time.sleep
         self._session = requests.Session()
+        self._live: weakref.WeakSet = weakref.WeakSet()
+        adapter = _tracking_adapter(self._live)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+        self._expires: float | None = None  # monotonic time of the current call's deadline
+        self._call = 0
+        self._expired = False
 
     def close(self) -> None:
         self._session.close()
@@ -238,11 +331,65 @@ class Client:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # ------------------------------------------------------------------ deadline
+
+    @contextmanager
+    def _deadline(self) -> Iterator[None]:
+        """The scope of one call: when its deadline passes, the connections in use are
+        shut down, and the call fails with :meth:`_too_slow` (see :meth:`_check`)."""
+        if self._expires is not None or not self.timeout:  # inside a call, or no deadline
+            yield
+            return
+        self._call += 1
+        self._expired = False
+        self._expires = time.monotonic() + self.timeout
+        timer = threading.Timer(self.timeout, self._expire, args=(self._call,))
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+            self._expires = None
+
+    def _expire(self, call: int) -> None:
+        if call != self._call or self._expires is None:
+            return  # that call has ended
+        self._expired = True
+        for connection in list(self._live):
+            _shut(connection)
+
+    def _remaining(self) -> float | None:
+        """Seconds left before the current call's deadline (``None``: no deadline)."""
+        if self._expires is None:
+            return None
+        return self._expires - time.monotonic()
+
+    def _check(self, url: str) -> None:
+        """Raise :meth:`_too_slow` when the current call's deadline has passed."""
+        left = self._remaining()
+        if self._expired or (left is not None and left <= 0):
+            raise self._too_slow(url)
+
+    def _too_slow(self, url: str) -> RemoteError:
+        return RemoteError(f"cannot reach {url}: no complete answer within {self.timeout:g} s",
+                           url=url, hint="--timeout sets this deadline of each request")
+
+    def _wait(self, delay: float) -> bool:
+        """Wait ``delay`` seconds before another attempt, unless that passes the deadline."""
+        left = self._remaining()
+        if left is not None and delay >= left:
+            return False
+        self._sleep(delay)
+        return True
+
     # ------------------------------------------------------------------ SPARQL
 
     def select(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean:
         """Run a SELECT or ASK query; its solutions (or boolean), checked as received."""
-        response = self._query(sparql, f"{RESULTS_JSON}, application/sparql-results+xml;q=0.8")
+        with self._deadline():
+            response = self._query(sparql,
+                                   f"{RESULTS_JSON}, application/sparql-results+xml;q=0.8")
         media = _media_type(response)
         fmt = ox.QueryResultsFormat.from_media_type(media) if media else None
         fmt = fmt or ox.QueryResultsFormat.JSON
@@ -254,25 +401,39 @@ class Client:
                     pass
                 results = ox.parse_query_results(body, fmt)
         except (SyntaxError, ValueError) as exc:
-            raise self._invalid(self.endpoint.query, "SPARQL results", exc) from None
+            raise self.invalid(self.endpoint.query, "SPARQL results", exc) from None
         return results
 
     def query_bytes(self, sparql: str, accept: str) -> bytes:
         """The answer to a query, as the server sent it in the media type ``accept``."""
-        return self._query(sparql, accept).content
+        with self._deadline():
+            return self._query(sparql, accept).content
 
     def construct(self, sparql: str) -> list[ox.Triple]:
         """Run a CONSTRUCT or DESCRIBE query; its triples."""
-        response = self._query(sparql, f"{NTRIPLES}, text/turtle;q=0.9, */*;q=0.1")
+        with self._deadline():
+            response = self._query(sparql, f"{NTRIPLES}, text/turtle;q=0.9, */*;q=0.1")
         return [q.triple for q in self._parse_rdf(response, self.endpoint.query)]
+
+    def count(self, pattern: str) -> int:
+        """How many solutions the graph pattern ``pattern`` has on the server; a
+        :class:`RemoteError` when the answer is not a count."""
+        results = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+        try:
+            term = next(iter(results))["n"]  # type: ignore[call-overload, index]
+        except (StopIteration, TypeError, KeyError):
+            term = None
+        del results  # not kept by the error's traceback: only this thread may free it
+        return count_value(term, self.endpoint.query)
 
     def update(self, sparql: str, *, idempotent: bool = True) -> None:
         """Run a SPARQL Update. Retried after failures only when ``idempotent``: pass
         ``False`` for an update whose second application would differ (INSERT DATA of
         blank nodes, MOVE ...)."""
-        self._send("POST", self.endpoint.update, idempotent=idempotent,
-                   headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-                   body=sparql.encode("utf-8")).close()
+        with self._deadline():
+            self._send("POST", self.endpoint.update, idempotent=idempotent,
+                       headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+                       body=sparql.encode("utf-8")).close()
 
     def _query(self, sparql: str, accept: str) -> requests.Response:
         url = self.endpoint.query
@@ -290,6 +451,10 @@ class Client:
         """Stream the default graph (or the named graph ``graph``) into ``out`` as
         N-Triples; returns the number of bytes written. A transfer broken midway is
         started again when ``out`` is seekable, else raises :class:`RemoteError`."""
+        with self._deadline():
+            return self._graph_get(out, graph)
+
+    def _graph_get(self, out: BinaryIO, graph: str | None) -> int:
         url = self.endpoint.graph_store
         attempt = 0
         start = out.tell() if out.seekable() else None
@@ -300,14 +465,17 @@ class Client:
                                   display=url)
             try:
                 with response:
-                    return self._receive(response, out, url)
+                    written = self._receive(response, out, url)
+                self._check(url)  # a stalled answer cut short at the deadline
+                return written
             except requests.RequestException as exc:
-                if start is None or attempt > self.retries:
+                self._check(url)
+                if start is None or attempt > self.retries \
+                        or not self._wait(self._delay(attempt, None)):
                     raise RemoteError(f"cannot read from {url}: {_reason(exc, self.timeout)} "
                                       f"({_attempts(attempt)})", url=url) from None
                 out.seek(start)
                 out.truncate()
-                self._sleep(self._delay(attempt, None))
 
     def graph_put(self, data: bytes | Iterable[bytes], *, graph: str | None = None) -> None:
         """Replace the default graph (or the named graph ``graph``) by the N-Triples
@@ -331,15 +499,17 @@ class Client:
         headers = {"Content-Type": NTRIPLES}
         url = self._graph_url(graph)
         if isinstance(data, (bytes, bytearray, memoryview)):
-            self._send(method, url, idempotent=idempotent, headers=headers, body=bytes(data),
-                       display=self.endpoint.graph_store).close()
+            with self._deadline():
+                self._send(method, url, idempotent=idempotent, headers=headers,
+                           body=bytes(data), display=self.endpoint.graph_store).close()
             return
         with tempfile.TemporaryFile() as spool:  # replayable, for retries and digest auth
             for chunk in data:
                 spool.write(chunk)
             spool.flush()
-            self._send(method, url, idempotent=idempotent, headers=headers, body=spool,
-                       display=self.endpoint.graph_store).close()
+            with self._deadline():
+                self._send(method, url, idempotent=idempotent, headers=headers, body=spool,
+                           display=self.endpoint.graph_store).close()
 
     def _receive(self, response: requests.Response, out: BinaryIO, url: str) -> int:
         """Copy an answer into ``out`` as N-Triples (converting other RDF formats)."""
@@ -361,10 +531,11 @@ class Client:
         try:
             return list(ox.parse(response.content, fmt, without_named_graphs=True))
         except (SyntaxError, ValueError) as exc:
-            raise self._invalid(url, fmt.name, exc) from None
+            raise self.invalid(url, fmt.name, exc) from None
 
     @staticmethod
-    def _invalid(url: str, what: str, exc: Exception) -> RemoteError:
+    def invalid(url: str, what: str, exc: Exception) -> RemoteError:
+        """The error of ``url`` sending ``what`` (a format) that does not parse."""
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return RemoteError(f"{url} sent invalid {what}: {detail[:200]}", url=url)
 
@@ -399,34 +570,43 @@ class Client:
         attempt = 0
         while True:
             attempt += 1
+            self._check(shown)
             if body is not None and not isinstance(body, bytes):
                 body.seek(0)
+            left = self._remaining()
             try:
                 response = self._session.request(
                     method, url, params=params, data=body, headers=headers, auth=auth,
-                    verify=self._verify, timeout=self.timeout, stream=stream)
+                    verify=self._verify, timeout=max(left, 0.001) if left is not None else None,
+                    stream=stream)
             except requests.exceptions.SSLError as exc:
+                self._check(shown)
                 raise RemoteError(
                     f"cannot reach {shown}: TLS failed: {_reason(exc, self.timeout)}", url=shown,
                     hint="for a private certificate authority, set KGRAPH_CA_BUNDLE to its CA file",
                 ) from None
             except (requests.ConnectionError, requests.Timeout) as exc:
+                self._check(shown)
                 may_retry = idempotent or _not_sent(exc)
-                if not may_retry or attempt > self.retries:
-                    raise self._unreachable(shown, exc, attempt, may_retry) from None
-                self._sleep(self._delay(attempt, None))
+                if not may_retry or attempt > self.retries \
+                        or not self._wait(self._delay(attempt, None)):
+                    raise self._unreachable(shown + _redirected(url, exc), exc, attempt,
+                                            may_retry) from None
                 continue
             except requests.RequestException as exc:
+                self._check(shown)
                 raise RemoteError(f"cannot send to {shown}: {_reason(exc, self.timeout)}",
                                   url=shown) from None
+            if not stream:
+                self._check(shown)  # an answer cut short at the deadline
             if response.ok:
                 return response
             if idempotent and response.status_code in RETRY_STATUSES \
                     and attempt <= self.retries:
                 delay = self._delay(attempt, _retry_after(response))
                 response.close()
-                self._sleep(delay)
-                continue
+                if self._wait(delay):
+                    continue
             error = _http_error(shown, response)
             response.close()
             raise error

@@ -17,7 +17,6 @@ server at once: there is no lock, and each computes its change from what it read
 """
 from __future__ import annotations
 
-import io
 import os
 import re
 import tempfile
@@ -32,7 +31,8 @@ import pyoxigraph as ox
 
 from .mapping import ArticleGraph
 from .namespace import KG, RDF
-from .remote import Client, Endpoint, RemoteError
+from .remote import Client, Endpoint, RemoteError, count_value
+from .remote_lock import ServerLock
 from .store import GraphEditor
 
 _DG = ox.DefaultGraph()
@@ -131,12 +131,33 @@ def _empty_store() -> ox.Store:
 
 
 def _check_locally(text: str, prefixes: Mapping[str, str] | None,
-                   substitutions: Mapping[ox.Variable, Term] | None) -> None:
+                   substitutions: Mapping[ox.Variable, Term] | None) -> frozenset[str] | None:
     """Parse the query with pyoxigraph (nothing is evaluated: its results are lazy), so
     a remote store raises the same :class:`SyntaxError`, and the same error for a
-    parameter the query does not select, as a local one."""
-    _empty_store().query(text, prefixes=dict(prefixes) if prefixes else None,
-                         substitutions=dict(substitutions) if substitutions else None)
+    parameter the query does not select, as a local one. Returns the variables a SELECT
+    selects (what the server's answer must have), ``None`` for other forms."""
+    result = _empty_store().query(text, prefixes=dict(prefixes) if prefixes else None,
+                                  substitutions=dict(substitutions) if substitutions else None)
+    # Plain names, not the lazy result: pyoxigraph's objects must not outlive this thread.
+    if isinstance(result, ox.QuerySolutions):
+        return frozenset(v.value for v in result.variables)
+    return None
+
+
+def _same_shape(expected: frozenset[str] | None, got: object, url: str) -> None:
+    """Refuse an answer of another kind (a boolean for a SELECT, solutions for an ASK) or
+    with other variables than the query selects: kgraph's readers would misread it."""
+    if expected is None:
+        if isinstance(got, ox.QuerySolutions):
+            raise RemoteError(f"{url} sent solutions for an ASK query", url=url)
+        return
+    sent = {v.value for v in got.variables} if isinstance(got, ox.QuerySolutions) else None
+    if sent == expected:
+        return
+    shown = "a boolean" if sent is None else \
+        "the variables " + (" ".join(f"?{n}" for n in sorted(sent)) or "(none)")
+    raise RemoteError(f"{url} sent {shown} for a query that selects "
+                      + " ".join(f"?{n}" for n in sorted(expected)), url=url)
 
 
 def _pattern(s: Term | None, p: Term | None, o: Term | None, url: str) -> str:
@@ -179,7 +200,7 @@ class RemoteGraph:
         does not parse, before anything is sent.
         """
         bound = {_variable(v): t for v, t in (substitutions or {}).items()}
-        _check_locally(query, prefixes, bound)
+        expected = _check_locally(query, prefixes, bound)
         text = _prefixed(query, prefixes)
         if bound:
             text = _bound(text, bound, self.url)
@@ -187,10 +208,14 @@ class RemoteGraph:
 
         if query_form(text) in ("CONSTRUCT", "DESCRIBE"):
             return self.client.construct(text)
-        return self.client.select(text)
+        result = self.client.select(text)
+        _same_shape(expected, result, self.client.endpoint.query)
+        return result
 
     def _select(self, text: str) -> ox.QuerySolutions:
-        return self.client.select(text)  # type: ignore[return-value]
+        result = self.client.select(text)
+        _same_shape(_check_locally(text, None, None), result, self.client.endpoint.query)
+        return result  # type: ignore[return-value]
 
     def quads_for_pattern(self, subject: Term | None, predicate: Term | None,
                           object: Term | None,  # noqa: A002 - pyoxigraph's name
@@ -210,8 +235,7 @@ class RemoteGraph:
 
     def __len__(self) -> int:
         """The exact number of triples in the default graph."""
-        row = next(iter(self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
-        return int(row["n"].value)  # type: ignore[union-attr]
+        return self.client.count("?s ?p ?o")
 
     def __contains__(self, quad: ox.Quad | ox.Triple) -> bool:
         graph = getattr(quad, "graph_name", _DG)
@@ -232,14 +256,18 @@ class RemoteGraph:
         name = _graph_name(from_graph)
         if format is None:
             format = self._guess(output)
-        if format == ox.RdfFormat.N_TRIPLES:
-            return self._get(output, name)
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
             self.client.graph_get(spool, graph=name)  # type: ignore[arg-type]
             spool.seek(0)
+            # Parsed and written again even as N-Triples: what the server sent is checked,
+            # and comes out in pyoxigraph's canonical form, one triple a line.
             triples = ox.parse(spool, format=ox.RdfFormat.N_TRIPLES)
-            return ox.serialize(triples, output, format,
-                                prefixes=dict(prefixes) if prefixes else None)
+            try:
+                return ox.serialize(triples, output, format,
+                                    prefixes=dict(prefixes) if prefixes else None)
+            except SyntaxError as exc:
+                raise self.client.invalid(self.client.endpoint.graph_store, "N-Triples",
+                                          exc) from None
 
     @staticmethod
     def _guess(output: object) -> ox.RdfFormat:
@@ -248,19 +276,6 @@ class RemoteGraph:
             if found is not None:
                 return found
         raise ValueError("the dump format is required when the output has no known extension")
-
-    def _get(self, output: str | os.PathLike[str] | IO[bytes] | None,
-             name: str | None) -> bytes | None:
-        if output is None:
-            buffer = io.BytesIO()
-            self.client.graph_get(buffer, graph=name)
-            return buffer.getvalue()
-        if isinstance(output, (str, os.PathLike)):
-            with open(output, "wb") as handle:
-                self.client.graph_get(handle, graph=name)
-            return None
-        self.client.graph_get(output, graph=name)  # type: ignore[arg-type]
-        return None
 
 
 # ---------------------------------------------------------------------------- editing
@@ -350,7 +365,7 @@ class _EditGraph(RemoteGraph):
         complete = set(part["s"])
         for row in self._select(f"SELECT ?s ?p ?o ?all ?n WHERE {{ {union} }}"):
             if row["n"] is not None:
-                self._references[row["o"]] = int(row["n"].value)
+                self._references[row["o"]] = count_value(row["n"], self.client.endpoint.query)
                 continue
             quad = ox.Quad(row["s"], row["p"], row["o"], _DG)
             if quad not in self.removed:
@@ -465,14 +480,15 @@ def _needs(batch: list[ArticleGraph]) -> dict[str, list]:
     """What replacing ``batch`` reads: the articles and every report and visit citing them,
     and the subjects the new triples describe or derive (reports, visits, people ...)."""
     subjects: dict = {}
+    articles = [a for g in batch for a in (g.article, *g.replaces)]
     for g in batch:
-        subjects[g.article] = None
+        subjects.update(dict.fromkeys((g.article, *g.replaces)))
         subjects.update(dict.fromkeys(g.person_labels))
         for s, p, o in chain(g.owned, g.reference):
             subjects[s] = None
             if p in (KG.visit, KG.ledBy, KG.receivedBy):
                 subjects[o] = None
-    return {"subjects": list(subjects), "pairs": [(KG.source, g.article) for g in batch]}
+    return {"subjects": list(subjects), "pairs": [(KG.source, a) for a in articles]}
 
 
 class RemoteEditor(GraphEditor):
@@ -481,6 +497,7 @@ class RemoteEditor(GraphEditor):
     SPARQL Update request, before it returns."""
 
     graph: _EditGraph
+    lock: ServerLock | None = None
 
     def replace_articles(self, graphs: Iterable[ArticleGraph]) -> None:
         """Replace the articles and commit them, a batch per request (see the class)."""
@@ -507,7 +524,10 @@ class RemoteEditor(GraphEditor):
         super().finish()
 
     def commit(self) -> None:
-        """Send what is not on the server yet (after :meth:`finish`)."""
+        """Send what is not on the server yet (after :meth:`finish`), while this edit
+        still holds the server's lock."""
+        if self.lock is not None and (self.graph.added or self.graph.removed):
+            self.lock.renew()
         if self.graph.commit():
             self.saved = True
 
@@ -550,9 +570,10 @@ class RemoteStore:
         committed too. When the block raises, the uncommitted rest is dropped: the server
         holds the batches committed before, each whole. ``editor.saved`` tells whether
         anything was written."""
-        with self._client() as client:
+        with self._client() as client, ServerLock(client) as lock:
             graph = _EditGraph(client)
             editor = RemoteEditor(graph, len(graph))
+            editor.lock = lock
             yield editor
             editor.finish()
             editor.commit()

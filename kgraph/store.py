@@ -2,8 +2,10 @@
 
 Writes go to a temporary file in the store's folder, are fsynced, then renamed over the
 store, so a crash leaves either the old or the new file, never a half-written one. A lock
-file (``<store>.lock``) serialises writers. The store is written sorted
-(:mod:`kgraph.turtle`), so an ingest that changes nothing leaves the bytes identical.
+file in the store's index folder (``.<store>.index/writer.lock``, ignored by git like the
+rest of the folder) serialises writers. The store is written sorted (:mod:`kgraph.turtle`),
+so an ingest that changes nothing leaves the bytes identical. A store path that is a
+symbolic link is written through to its target; anything but a regular file is refused.
 """
 from __future__ import annotations
 
@@ -14,17 +16,19 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Generator, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Generator, Iterable, Iterator, TypeVar
 
 import pyoxigraph as ox
 from filelock import FileLock, Timeout
 
+from .articles import file_kind
 from .errors import StoreError
 from .mapping import ArticleGraph
 from .namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
-from .index import Index, count_triples
+from .index import FileState, Index, count_triples, damaged, lock_exclusive
 from .turtle import TurtleWriter, subject_key
 from .views import VisitTable
 
@@ -34,6 +38,9 @@ if TYPE_CHECKING:
 
 DEFAULT_STORE = "kgraph.ttl"
 LOCK_TIMEOUT = 120.0
+#: A temporary file of an atomic write older than this (seconds) and locked by nobody
+#: was left by a killed writer, and is removed by the next write of the same file.
+STALE_TEMP_AGE = 60.0
 _DG = ox.DefaultGraph()
 # Nodes that stay even when nothing points to them: articles (an article with
 # ``visits: []`` is a fact too) and the classes of the ontology.
@@ -50,11 +57,13 @@ def writer() -> TurtleWriter:
     return TurtleWriter({**PREFIXES, **DATA_PREFIXES})
 
 
-def parse_into(graph: ox.Store, path: Path, *, display: str | None = None) -> None:
-    """Load the Turtle file at ``path`` into ``graph``; raises :class:`StoreError`
-    naming the file as ``display`` (default: ``path``)."""
+def parse_into(graph: ox.Store, path: Path, *, display: str | None = None) -> FileState:
+    """Load the Turtle file at ``path`` into ``graph``; returns the state of the file read
+    (so that it is never confused with a file put at ``path`` later). Raises
+    :class:`StoreError` naming the file as ``display`` (default: ``path``)."""
     try:
         with open(path, "rb") as handle:
+            state = FileState.from_stat(os.fstat(handle.fileno()))
             graph.bulk_load(handle, ox.RdfFormat.TURTLE, to_graph=_DG)
     except SyntaxError as exc:
         raise StoreError(
@@ -63,6 +72,28 @@ def parse_into(graph: ox.Store, path: Path, *, display: str | None = None) -> No
         ) from None
     except OSError as exc:
         raise StoreError(f"cannot read: {exc.strerror or exc}", file=display or str(path)) from None
+    return state
+
+
+def store_file(path: "str | os.PathLike[str]") -> Path:
+    """The Turtle file a store path names: the target of a symbolic link (so that writes
+    go through the link rather than replace it), else the path itself. Raises
+    :class:`StoreError` when it exists and is not a regular file (a folder, a FIFO, a
+    device: reading one could hang, replacing one would destroy it)."""
+    given = Path(path)
+    target = Path(os.path.realpath(given)) if os.path.islink(given) else given
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise StoreError(f"cannot read: {exc.strerror or exc}", file=str(given)) from None
+    kind = file_kind(mode)
+    if kind == "a directory":
+        raise StoreError("is a directory, not a Turtle file", file=str(given))
+    if kind is not None:
+        raise StoreError(f"not a regular file ({kind})", file=str(given))
+    return target
 
 
 def _missing(path: Path) -> StoreError:
@@ -118,14 +149,12 @@ def load_graph(path: "str | os.PathLike[str] | Endpoint", *,
         graph.bulk_load(_remote_graph(endpoint).dump(format=ox.RdfFormat.N_TRIPLES),
                         format=ox.RdfFormat.N_TRIPLES)
         return graph
-    p = Path(path)
+    p = store_file(path)  # type: ignore[arg-type]
     if not p.exists():
         if missing_ok:
             return graph
-        raise _missing(p)
-    if p.is_dir():
-        raise StoreError("is a directory, not a Turtle file", file=str(p))
-    parse_into(graph, p)
+        raise _missing(Path(path))  # type: ignore[arg-type]
+    parse_into(graph, p, display=str(path))
     return graph
 
 
@@ -144,12 +173,10 @@ def open_graph(path: "str | os.PathLike[str] | Endpoint") -> ox.Store:
     endpoint = remote_endpoint(path)
     if endpoint is not None:
         return _remote_graph(endpoint)  # type: ignore[return-value]
-    p = Path(path)
+    p = store_file(path)  # type: ignore[arg-type]
     if not p.exists():
-        raise _missing(p)
-    if p.is_dir():
-        raise StoreError("is a directory, not a Turtle file", file=str(p))
-    index = Index(p)
+        raise _missing(Path(path))  # type: ignore[arg-type]
+    index = Index(p, display=str(path))
     graph = index.open_snapshot()
     if graph is not None:
         return graph
@@ -157,7 +184,7 @@ def open_graph(path: "str | os.PathLike[str] | Endpoint") -> ox.Store:
         with locked(p, timeout=0.5):
             if index.fresh_snapshot() is None:
                 primary = index.open_primary()
-                index.publish(primary, canonical=index.canonical())
+                index.publish(primary, canonical=index.canonical(), turtle=index.described)
                 del primary
     except StoreError as exc:
         if "not valid Turtle" in exc.message:
@@ -169,16 +196,44 @@ def open_graph(path: "str | os.PathLike[str] | Endpoint") -> ox.Store:
     return graph if graph is not None else load_graph(p)
 
 
+T = TypeVar("T")
+
+
+def recovering(store: "str | os.PathLike[str] | Endpoint", action: Callable[[], T]) -> T:
+    """Run ``action``, a read or edit of ``store`` through its index; when the index turns
+    out to be damaged (RocksDB reports a checksum that does not match), discard it, say
+    so (:class:`~kgraph.errors.KGraphWarning`) and run ``action`` once more: the index,
+    a cache, is rebuilt from the Turtle file."""
+    try:
+        return action()
+    except (OSError, RuntimeError) as exc:
+        if remote_endpoint(store) is not None or not damaged(exc):
+            raise
+        exc.__traceback__ = None  # its frames may hold the damaged database open
+        Index(store_file(store), display=os.fspath(store)).discard(exc)  # type: ignore[arg-type]
+    return action()
+
+
 def serialize(graph: ox.Store) -> str:
     return writer().serialize(graph.quads_for_pattern(None, None, None, _DG))
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> None:
-    """Write ``data`` to ``path`` through a fsynced temporary file and a rename."""
+def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes], *,
+                 unchanged: "FileState | None" = None) -> FileState:
+    """Write ``data`` to ``path`` through a fsynced temporary file and a rename.
+
+    Returns the state of the file written, read from the open file after the rename: it
+    describes what this call wrote even if another program has replaced ``path`` since.
+    With ``unchanged``, the rename happens only while ``path`` is still in that state
+    (else :class:`StoreError`). The temporary file is locked while it is written, so the
+    next write of ``path`` removes those of killed writers (:data:`STALE_TEMP_AGE`).
+    """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    _remove_stale_temps(folder, target.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        lock_exclusive(fd, wait=False)
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, (bytes, bytearray, memoryview)):
                 handle.write(data)
@@ -187,11 +242,16 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) ->
                     handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+            if target.exists():
+                os.chmod(tmp, target.stat().st_mode & 0o7777)
+            else:
+                os.chmod(tmp, 0o644)
+            if unchanged is not None and FileState.of(target) != unchanged:
+                raise StoreError(
+                    "changed on disk while kgraph was writing it (another program replaced "
+                    "it); not overwritten", file=str(path), hint="run the command again")
+            os.replace(tmp, target)
+            written = FileState.from_stat(os.fstat(handle.fileno()))
     except BaseException:
         try:
             os.unlink(tmp)
@@ -201,30 +261,55 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) ->
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
-        return
+        return written
     try:
         os.fsync(dir_fd)
     except OSError:
         pass
     finally:
         os.close(dir_fd)
+    return written
+
+
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Remove the temporary files a killed :func:`atomic_write` of ``name`` left: old
+    enough, and locked by no process (a live writer holds its lock)."""
+    cutoff = time.time() - STALE_TEMP_AGE
+    for temp in folder.glob(f".{glob.escape(name)}.*.tmp"):
+        try:
+            if temp.lstat().st_mtime > cutoff:
+                continue
+            fd = os.open(temp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            if lock_exclusive(fd, wait=False):
+                temp.unlink()
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 @contextmanager
-def locked(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the store's writer lock (``<store>.lock``)."""
-    lock_path = f"{path}.lock"
+def locked(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT,
+           name: str = "writer") -> Iterator[None]:
+    """Hold a lock of the store ``path``: its writer lock, or the one called ``name``.
+    The lock file is in the store's index folder, which git ignores."""
+    index = Index(Path(path))
+    lock_path = index.folder / f"{name}.lock"
     try:
+        index.ensure_folder()
         lock = FileLock(lock_path, timeout=timeout)
         lock.acquire()
     except Timeout:
         raise StoreError(
             f"the store is locked by another kgraph process (waited {timeout:.0f} s)",
-            file=str(path), hint=f"if no kgraph is running, delete {lock_path}",
+            file=index.display, hint=f"if no kgraph is running, delete {lock_path}",
         ) from None
     except OSError as exc:
         raise StoreError(
-            f"cannot lock the store: {exc.strerror or exc}", file=str(path),
+            f"cannot lock the store: {exc.strerror or exc}", file=index.display,
         ) from None
     try:
         yield
@@ -232,7 +317,9 @@ def locked(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> It
         lock.release()
 
 
-def _write_error(path: Path, exc: OSError) -> StoreError:
+def _write_error(path: str, exc: OSError, *, written: bool = False) -> StoreError:
+    """The error of a failed edit, saying what is true of the store: intact, or (after
+    the rename) written, with only its index, a cache, left behind."""
     # Drop the frames of the failed write: they hold the open index database, and
     # RocksDB allows one open per process, so a caller keeping the error could not
     # write again.
@@ -241,14 +328,17 @@ def _write_error(path: Path, exc: OSError) -> StoreError:
     # pyoxigraph's (RocksDB's) I/O errors carry no errno, only their text.
     if exc.errno == errno.ENOSPC or "No space left on device" in reason:
         reason = "no space left on the device"
-    return StoreError(f"cannot write the store: {reason}; the old store is intact",
-                      file=str(path))
+    if written:
+        return StoreError(f"the store was written, but its index could not be updated: "
+                          f"{reason} (the index is rebuilt from the store on next use)",
+                          file=path)
+    return StoreError(f"cannot write the store: {reason}; the old store is intact", file=path)
 
 
-def _remove_leftovers(index: Index) -> None:
-    """Delete the temporary files of writers killed mid-write (each can be as large as
-    the store). Writers make them only while holding the lock, so under the lock any
-    that exist are orphans."""
+def remove_leftovers(index: Index) -> None:
+    """Delete the temporary files of writers (ingests, pulls) killed mid-write: each can be
+    as large as the store. Writers make them only while holding the lock, so under the
+    lock any that exist are orphans."""
     leftovers = list(index.store.parent.glob(f".{glob.escape(index.store.name)}.*.tmp"))
     if index.folder.is_dir():
         leftovers += index.folder.glob(".stamp.json.*.tmp")
@@ -267,6 +357,7 @@ class TurtleStore:
     """A Turtle file edited through its index: ``with store.edit() as editor: ...``."""
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE) -> None:
+        self.display = str(path)
         self.path = Path(path)
 
     @contextmanager
@@ -277,11 +368,10 @@ class TurtleStore:
         When the block raises, the Turtle file is not touched (the index is rebuilt from
         it on next use).
         """
-        if self.path.is_dir():
-            raise StoreError("is a directory, not a Turtle file", file=str(self.path))
+        self.path = store_file(self.display)
         with locked(self.path):
-            index = Index(self.path)
-            _remove_leftovers(index)
+            index = Index(self.path, display=self.display)
+            remove_leftovers(index)
             try:
                 canonical = index.canonical()
                 # The snapshot the primary matches: its visit table is updated below.
@@ -292,46 +382,56 @@ class TurtleStore:
                 index.mark_dirty()
             except OSError as exc:
                 graph = None  # close the database (see below)
-                raise _write_error(self.path, exc) from None
+                raise _write_error(self.display, exc) from None
             editor = GraphEditor(graph, count)
             try:
                 try:
                     yield editor
                     editor.finish()
                 except OSError as exc:  # the index database could not be written
-                    raise _write_error(self.path, exc) from None
+                    raise _write_error(self.display, exc) from None
                 try:
                     changed = editor.changed
                     if not changed and self.path.exists() and stamp.get("primary_clean"):
                         stamp.pop("version", None)
                         index.write_stamp(**stamp)  # nothing changed: the old snapshot stands
                         return
+                    turtle = index.described
                     if changed or not self.path.exists():
-                        canonical = self._write(graph, changed if canonical else None)
+                        canonical, turtle = self._write(graph, changed if canonical else None,
+                                                        index.described)
                         editor.saved = True
                     table = VisitTable.load(index.folder / str(matched)) if matched else None
                     if table is not None:
                         table.load_details(index.folder / str(matched))
                     if table is not None:
                         table.update(graph, editor.table_subjects, editor.detail_subjects)
-                    index.publish(graph, canonical=canonical, triples=len(editor), table=table)
+                    index.publish(graph, canonical=canonical, triples=len(editor), table=table,
+                                  turtle=turtle)
                 except OSError as exc:
-                    raise _write_error(self.path, exc) from None
+                    raise _write_error(self.display, exc, written=editor.saved) from None
             finally:
                 # Close the database now (RocksDB allows one open per process), even
                 # when a traceback keeps this frame alive.
                 editor.graph = None  # type: ignore[assignment]
                 del graph
 
-    def _write(self, graph: ox.Store, changed: set | None) -> bool:
+    def _write(self, graph: ox.Store, changed: set | None,
+               described: FileState | None) -> tuple[bool, FileState]:
         """Write the Turtle file from ``graph``: patch the blocks of ``changed`` subjects
-        into the current file when it is kgraph's own output, else write it all.
-        Returns whether the result is canonical (no blank nodes)."""
+        into the current file when it is kgraph's own output, else write it all. The file
+        on disk must still be the one ``graph`` was read from (``described``). Returns
+        whether the result is canonical (no blank nodes), and the state of the file."""
         w = writer()
         if changed is not None and self.path.exists():
-            old = self.path.read_bytes()
-            atomic_write(self.path, _patch(old, changed, graph, w))
-            return not any(isinstance(s, ox.BlankNode) for s in changed)
+            with open(self.path, "rb") as handle:
+                if FileState.from_stat(os.fstat(handle.fileno())) != described:
+                    raise StoreError("changed on disk since kgraph read it (another program "
+                                     "replaced it); not overwritten", file=self.display,
+                                     hint="run the command again")
+                old = handle.read()
+            state = atomic_write(self.path, _patch(old, changed, graph, w), unchanged=described)
+            return not any(isinstance(s, ox.BlankNode) for s in changed), state
         lines = sorted_nt_lines(graph, tmp_dir=Index(self.path).folder)
         has_blank = False
 
@@ -343,10 +443,11 @@ class TurtleStore:
                 yield chunk.encode("utf-8")
 
         try:
-            atomic_write(self.path, chunks())
+            state = atomic_write(self.path, chunks(),
+                                 unchanged=described if self.path.exists() else None)
         finally:
             lines.close()  # removes its temporary files even when the write failed
-        return not has_blank
+        return not has_blank, state
 
 
 def sorted_nt_lines(graph: ox.Store, *, tmp_dir: Path | None = None) -> Generator[str, None, None]:
@@ -528,6 +629,10 @@ class GraphEditor:
         latest = {g.article: g for g in graphs}
         for article in latest:
             self._retract(article)
+        for g in latest.values():  # what earlier versions called the same article
+            for old in g.replaces:
+                if old not in latest:
+                    self._retract(old)
         triples: set = set()  # articles repeat the same reference triples: dedupe first
         pending: set = set()
         labels: dict = {}

@@ -13,7 +13,6 @@ leaves the old store as it was. A pull that fails midway starts over when run ag
 """
 from __future__ import annotations
 
-import dataclasses
 import filecmp
 import hashlib
 import io
@@ -30,7 +29,11 @@ import pyoxigraph as ox
 from .errors import StoreError
 from .index import FileState, Index, count_triples
 from .remote import Client, RemoteError
-from .store import atomic_write, locked, open_graph, require_folder, sorted_nt_lines, writer
+from .remote_lock import ServerLock
+from .store import (
+    atomic_write, locked, open_graph, recovering, remove_leftovers, require_folder,
+    sorted_nt_lines, store_file, writer,
+)
 
 DEFAULT_BATCH_SIZE = 50_000
 STAGING_PREFIX = "urn:kgraph:push:"
@@ -52,8 +55,13 @@ class PushReport:
     triples: int
     batches: int
     sent: int
+    moved_before: bool = False
+    """The run that failed had already made the staging graph the default graph."""
 
     def summary(self) -> str:
+        if self.moved_before:
+            return (f"pushed {self.triples} triples to {self.url} (default graph replaced "
+                    "by the interrupted push, which could not record it)")
         note = ""
         if self.sent < self.batches:
             note = f"; resumed: {self.sent} of {self.batches} batches sent by this run"
@@ -88,10 +96,9 @@ def push(store: str | os.PathLike[str], client: Client, *,
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    path = Path(store)
+    path = store_file(store)
     before = FileState.of(path)
-    graph = open_graph(path)
-    total = count_triples(graph)
+    graph, total = recovering(path, lambda: _opened(path))  # a damaged index is rebuilt
     if before is None or FileState.of(path) != before:
         raise StoreError("the store changed while it was read; run push again", file=str(path))
     index = Index(path)
@@ -101,15 +108,21 @@ def push(store: str | os.PathLike[str], client: Client, *,
         raise StoreError(f"cannot write the push state: {exc.strerror or exc}",
                          file=str(index.folder)) from None
     job = _PushJob(client, index, before, total, batch_size)
-    with locked(job.state_path.with_suffix(""), timeout=1):
+    with locked(path, timeout=1, name=job.state_path.stem), ServerLock(client) as lock:
+        job.lock = lock
         done = job.start()
         lines = sorted_nt_lines(graph)
         try:
             batches = job.upload(lines, done, on_progress or _ignore)
         finally:
             lines.close()  # removes the sorted dump's temporary files
-        job.switch()
-    return PushReport(client.endpoint.url, total, batches, batches - done)
+        moved_before = job.switch(batches)
+    return PushReport(client.endpoint.url, total, batches, batches - done, moved_before)
+
+
+def _opened(path: Path) -> tuple[ox.Store, int]:
+    graph = open_graph(path)
+    return graph, count_triples(graph)
 
 
 def _ignore(_done: int, _total: int) -> None:
@@ -124,13 +137,15 @@ class _PushJob:
         self.client = client
         self.total = total
         self.batch_size = batch_size
-        endpoint = dataclasses.asdict(client.endpoint)
+        endpoint = client.endpoint.urls()  # not the deadline: a push resumes with another
         server = hashlib.sha256(json.dumps(endpoint, sort_keys=True).encode()).hexdigest()[:16]
         self.state_path = index.folder / f"push-{server}.json"
         self.key = {"version": STATE_VERSION, "endpoint": endpoint, "turtle": state.__dict__,
                     "triples": total, "batch_size": batch_size}
         digest = hashlib.sha256(json.dumps(self.key, sort_keys=True).encode()).hexdigest()
         self.staging = STAGING_PREFIX + digest[:32]
+        #: The server's writer lock, renewed after each batch.
+        self.lock: ServerLock | None = None
 
     def start(self) -> int:
         """How many batches an earlier run already uploaded (0 for a fresh start, after
@@ -153,27 +168,43 @@ class _PushJob:
             if count > done:
                 self.client.graph_post("".join(batch).encode("utf-8"), graph=self.staging)
                 self._save(count)
+                if self.lock is not None:
+                    self.lock.renew()
             sent += len(batch)
             on_progress(sent, self.total)
         return count
 
-    def switch(self) -> None:
-        """Check the staging graph, then make it the default graph in one update."""
+    def switch(self, batches: int) -> bool:
+        """Check the staging graph, then make it the default graph in one update. Returns
+        whether an earlier run had done so already (it stopped, or lost the server's
+        answer, after its MOVE and before it could forget its progress)."""
         if self.total == 0:
             self.client.update("CLEAR DEFAULT")
             self._forget()
-            return
-        found = _count(self.client, f"GRAPH <{self.staging}> {{ ?s ?p ?o }}")
+            return False
+        found = self.client.count(f"GRAPH <{self.staging}> {{ ?s ?p ?o }}")
         if found != self.total:
+            if found == 0 and self._moved():
+                self._forget()
+                return True
             self._drop(self.staging)
             self._forget()
             raise RemoteError(
                 f"{self.client.endpoint.graph_store} holds {found} of the {self.total} triples "
                 "pushed; the upload was discarded, run push again",
                 url=self.client.endpoint.graph_store)
+        self._save(batches, moving=True)
         # Not retried by the client: applied twice, the second MOVE would find no source.
         self.client.update(f"MOVE <{self.staging}> TO DEFAULT", idempotent=False)
         self._forget()
+        return False
+
+    def _moved(self) -> bool:
+        """Whether this push's MOVE was sent before (by a run that stopped) and the
+        default graph now holds what it moved."""
+        saved = self._read()
+        return saved.get("key") == self.key and saved.get("moving") is True \
+            and self.client.count("?s ?p ?o") == self.total
 
     def _drop(self, graph: str) -> None:
         self.client.update(f"DROP SILENT GRAPH <{graph}>")
@@ -185,8 +216,9 @@ class _PushJob:
             return {}
         return saved if isinstance(saved, dict) else {}
 
-    def _save(self, batches_done: int) -> None:
-        state = {"key": self.key, "staging": self.staging, "batches_done": batches_done}
+    def _save(self, batches_done: int, *, moving: bool = False) -> None:
+        state = {"key": self.key, "staging": self.staging, "batches_done": batches_done,
+                 "moving": moving}
         atomic_write(self.state_path, json.dumps(state, sort_keys=True).encode("utf-8"))
 
     def _forget(self) -> None:
@@ -215,16 +247,6 @@ def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
         yield blank
 
 
-def _count(client: Client, pattern: str) -> int:
-    """How many solutions ``pattern`` has on the server."""
-    results = client.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
-    url = client.endpoint.query
-    try:
-        return int(next(iter(results))["n"].value)  # type: ignore[call-overload, index]
-    except (StopIteration, TypeError, ValueError, KeyError):
-        raise RemoteError(f"{url} sent no count for a COUNT query", url=url) from None
-
-
 # ---------------------------------------------------------------------- pull
 
 
@@ -238,24 +260,23 @@ def pull(store: str | os.PathLike[str], client: Client, *, force: bool = False,
     cannot be written, and :class:`RemoteError` when the server fails or sends invalid
     N-Triples; the store is then untouched.
     """
-    path = Path(store)
-    if path.is_dir():
-        raise StoreError("is a directory, not a Turtle file", file=str(path))
+    path = store_file(store)
     require_folder(path)
-    expected = _count(client, "?s ?p ?o")  # for the progress bar only
-    index = Index(path)
+    shown = os.fspath(store)
+    expected = client.count("?s ?p ?o")  # for the progress bar only
+    index = Index(path, display=shown)
     with locked(path):
         try:
-            index.ensure_folder()
+            remove_leftovers(index)  # the temporary folders of killed pulls
             with tempfile.TemporaryDirectory(dir=index.folder) as name:
-                return _pull_into(path, client, Path(name), force,
+                return _pull_into(path, shown, client, Path(name), force,
                                   lambda n: (on_progress or _ignore)(n, expected))
         except OSError as exc:
             raise StoreError(f"cannot write the store: {exc.strerror or exc}; "
-                             "the old store is intact", file=str(path)) from None
+                             "the old store is intact", file=shown) from None
 
 
-def _pull_into(path: Path, client: Client, tmp: Path, force: bool,
+def _pull_into(path: Path, shown: str, client: Client, tmp: Path, force: bool,
                on_lines: Callable[[int], None]) -> PullReport:
     """Download into ``tmp``, write the canonical Turtle there, then replace the store."""
     download = tmp / "pulled.nt"
@@ -265,14 +286,14 @@ def _pull_into(path: Path, client: Client, tmp: Path, force: bool,
     triples = _canonical_turtle(download, turtle, tmp, client.endpoint.graph_store)
     url = client.endpoint.url
     if path.exists() and filecmp.cmp(turtle, path, shallow=False):
-        return PullReport(url, str(path), triples, changed=False)
+        return PullReport(url, shown, triples, changed=False)
     if path.exists() and not force:
         raise StoreError(
-            f"differs from the default graph of {url}; not replaced", file=str(path),
+            f"differs from the default graph of {url}; not replaced", file=shown,
             hint="use --force to replace it, or pull into another --store",
         )
     atomic_write(path, _read_chunks(turtle))
-    return PullReport(url, str(path), triples, changed=True)
+    return PullReport(url, shown, triples, changed=True)
 
 
 def _canonical_turtle(source: Path, target: Path, tmp: Path, url: str) -> int:

@@ -8,17 +8,18 @@ from typing import Callable
 import click
 
 from .errors import KGraphError
-from .options import endpoint_options, store_option
+from .options import endpoint_options, store_option, timeout_option
 
 
 def _client(url: str, store: str, query: str | None, update: str | None,
-            graph_store: str | None):  # type: ignore[no-untyped-def]
+            graph_store: str | None, timeout: float):  # type: ignore[no-untyped-def]
     """The client of the server at ``url``; refuses a ``--store`` that is a server."""
     from .remote import Client, Endpoint, is_endpoint
 
     if is_endpoint(store):
         raise click.UsageError(f"--store must be a local Turtle file here, not {store}")
-    endpoint = Endpoint.resolve(url, query=query, update=update, graph_store=graph_store)
+    endpoint = Endpoint.resolve(url, query=query, update=update, graph_store=graph_store,
+                                timeout=timeout or None)
     return Client(endpoint)
 
 
@@ -45,9 +46,10 @@ def _progress(stack: ExitStack, label: str) -> Callable[[int, int], None]:
 @endpoint_options
 @click.option("--batch-size", type=click.IntRange(min=1), default=50_000, show_default=True,
               metavar="TRIPLES", help="Triples per upload request.")
+@timeout_option
 def push_command(url: str, store: str, query_endpoint: str | None,
                  update_endpoint: str | None, graph_store_endpoint: str | None,
-                 batch_size: int) -> None:
+                 batch_size: int, timeout: float) -> None:
     """Copy the store to a SPARQL server: its default graph becomes the store.
 
     The triples go up in batches (Graph Store Protocol) into a staging graph that
@@ -66,8 +68,8 @@ def push_command(url: str, store: str, query_endpoint: str | None,
     from .sync import push
 
     try:
-        with _client(url, store, query_endpoint, update_endpoint, graph_store_endpoint) \
-                as client, ExitStack() as bars:
+        with _client(url, store, query_endpoint, update_endpoint, graph_store_endpoint,
+                     timeout) as client, ExitStack() as bars:
             report = push(store, client, batch_size=batch_size,
                           on_progress=_progress(bars, "pushing"))
     except KGraphError as exc:
@@ -81,8 +83,9 @@ def push_command(url: str, store: str, query_endpoint: str | None,
 @store_option
 @endpoint_options
 @click.option("--force", is_flag=True, help="Replace a store that differs from the server's graph.")
+@timeout_option
 def pull_command(url: str, store: str, query_endpoint: str | None, update_endpoint: str | None,
-                 graph_store_endpoint: str | None, force: bool) -> None:
+                 graph_store_endpoint: str | None, force: bool, timeout: float) -> None:
     """Copy a SPARQL server's default graph into the store, as sorted Turtle.
 
     The graph is downloaded (Graph Store Protocol), then written atomically under the
@@ -97,8 +100,8 @@ def pull_command(url: str, store: str, query_endpoint: str | None, update_endpoi
     from .sync import pull
 
     try:
-        with _client(url, store, query_endpoint, update_endpoint, graph_store_endpoint) \
-                as client, ExitStack() as bars:
+        with _client(url, store, query_endpoint, update_endpoint, graph_store_endpoint,
+                     timeout) as client, ExitStack() as bars:
             report = pull(store, client, force=force, on_progress=_progress(bars, "pulling"))
     except KGraphError as exc:
         raise click.ClickException(str(exc)) from None

@@ -17,11 +17,14 @@ kg:date ?date }`` matches, terms written as in SPARQL TSV results::
     V <visit> <from> <to> "2021-05-03"^^<...#date>      (empty when undated)
     L <region> "Kota Malang"                            (the labels of the regions)
 
-A table that is missing, unreadable or from another version is simply not used: the
-readers fall back to SPARQL over the index, which is slower and gives the same answer.
+Each file starts with a header carrying the SHA-256 of the rest, so that a table edited
+by hand is noticed. A table that is missing, unreadable, edited or from another version is
+simply not used: the readers fall back to SPARQL over the index, which is slower and gives
+the same answer (a table from an earlier kgraph is computed again, once).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -36,8 +39,8 @@ from .namespace import PREFIXES
 FILE_NAME = "visits.tsv"
 #: The visits' topics and agreements (read by the network, not by ``--preset pairs``).
 DETAILS_FILE = "visit-details.tsv"
-_HEADER = "# kgraph visit table 1\n"
-_DETAILS_HEADER = "# kgraph visit details 2\n"
+_HEADER = "# kgraph visit table 2 sha256="
+_DETAILS_HEADER = "# kgraph visit details 3 sha256="
 #: Detail kinds, numbered as :mod:`kgraph.network` numbers them, and their predicates.
 TOPIC, AGREEMENT = 1, 4
 _DETAIL_PREDICATES = {TOPIC: "topic", AGREEMENT: "signedAgreement"}
@@ -243,16 +246,26 @@ class VisitTable:
     # ------------------------------------------------------------------ file
 
     def dumps(self) -> bytes:
-        lines = [_HEADER]
+        lines = []
         for region in sorted(self.labels):
             lines.extend(f"L\t{region}\t{label}\n" for label in self.labels[region])
         for visit in sorted(self.visits):
             lines.extend(f"V\t{visit}\t{a}\t{b}\t{d}\n" for a, b, d in self.visits[visit])
-        return "".join(lines).encode("utf-8")
+        return _signed(_HEADER, "".join(lines))
 
     def dumps_details(self) -> bytes:
         assert self.details is not None
-        return (_DETAILS_HEADER + self.details.dumps()).encode("utf-8")
+        return _signed(_DETAILS_HEADER, self.details.dumps())
+
+    @staticmethod
+    def current(folder: Path) -> bool:
+        """Whether the table file in ``folder`` is of this kgraph's version (intact or
+        not): one of an earlier version, or none, is computed again by readers."""
+        try:
+            with open(folder / FILE_NAME, encoding="utf-8") as handle:
+                return handle.read(len(_HEADER)) == _HEADER
+        except (OSError, UnicodeDecodeError):
+            return False
 
     def save(self, folder: Path) -> None:
         """Write the table into a snapshot folder (before the snapshot is published)."""
@@ -265,12 +278,12 @@ class VisitTable:
     def load_details(self, folder: Path) -> bool:
         """Read the visits' details saved beside the table; whether they could be."""
         try:
-            text = (folder / DETAILS_FILE).read_text(encoding="utf-8")
+            text = _verified(_DETAILS_HEADER, (folder / DETAILS_FILE).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             return False
-        if not text.startswith(_DETAILS_HEADER):
+        if text is None:
             return False
-        details = Details.loads(text[len(_DETAILS_HEADER):])
+        details = Details.loads(text)
         if details is None:
             return False
         self.details = details
@@ -282,15 +295,15 @@ class VisitTable:
         if folder is None:
             return None
         try:
-            text = (folder / FILE_NAME).read_text(encoding="utf-8")
+            text = _verified(_HEADER, (folder / FILE_NAME).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             return None
-        if not text.startswith(_HEADER):
+        if text is None:
             return None
         table = cls()
         visits: dict[str, list[Combo]] = defaultdict(list)
         labels: dict[str, list[str]] = defaultdict(list)
-        for line in text[len(_HEADER):].split("\n"):
+        for line in text.split("\n"):
             cells = line.split("\t")
             if cells[0] == "V" and len(cells) == 5:
                 visits[cells[1]].append((cells[2], cells[3], cells[4]))
@@ -390,6 +403,23 @@ class Details:
                 raw = "\t".join(f"{k}\t{x}" for k, x in self._parsed[visit])
             lines.append(f"{visit}\t{raw}\n")
         return "".join(lines)
+
+
+def _signed(header: str, body: str) -> bytes:
+    """A table file: ``header``, the SHA-256 of ``body``, a newline, then ``body``."""
+    data = body.encode("utf-8")
+    return f"{header}{hashlib.sha256(data).hexdigest()}\n".encode("ascii") + data
+
+
+def _verified(header: str, text: str) -> str | None:
+    """The body of a table file written by :func:`_signed`, or ``None`` when the file is
+    of another version or its body does not match its checksum (edited by hand)."""
+    first, newline, body = text.partition("\n")
+    if not newline or not first.startswith(header):
+        return None
+    if hashlib.sha256(body.encode("utf-8")).hexdigest() != first[len(header):]:
+        return None
+    return body
 
 
 def blocks(terms: list[str]) -> Iterator[str]:

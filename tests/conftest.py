@@ -63,6 +63,28 @@ def oxigraph_server(tmp_path):
         yield server
 
 
+@pytest.fixture
+def fake():
+    """Start scripted HTTP servers (``fake(reply, ...)``, see tests/helpers/httpfake.py),
+    closed at the end of the test."""
+    import gc
+
+    from tests.helpers.httpfake import FakeServer
+
+    # Earlier tests' garbage (CliRunner keeps tracebacks in cycles) is collected here, in
+    # this thread: pyoxigraph's objects may not be freed by the servers' threads.
+    gc.collect()
+    servers: list[FakeServer] = []
+
+    def start(*replies) -> FakeServer:
+        servers.append(FakeServer(list(replies)))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
 #: Environment variables that would let the machine running the tests reach into them.
 REMOTE_ENV = ("KGRAPH_USER", "KGRAPH_PASSWORD", "KGRAPH_AUTH", "KGRAPH_CA_BUNDLE",
               "REQUESTS_CA_BUNDLE", "KGRAPH_QUERY_ENDPOINT", "KGRAPH_UPDATE_ENDPOINT",

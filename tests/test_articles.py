@@ -169,3 +169,61 @@ def test_symlinks_inside_directories_are_not_followed_unless_asked(tmp_path):
     (folder / "link.md").symlink_to(outside)
     assert list(iter_article_paths([folder])) == []
     assert len(list(iter_article_paths([folder], follow_symlinks=True))) == 1
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("    host: Pemkot Malang\n", "    host: Pemkot Malang\n    visitor: Pemkot Bandung\n",
+     "visits[0].visitor"),
+    ("    agreement:", "    topics: [pariwisata]\n    agreement:", "visits[0].topics"),
+    ("published:", "url: https://example.org/a/2\npublished:", "url"),
+    ("{name: Maulana, role: Wali Kota Jambi}", "{name: Maulana, name: Wahyu}",
+     "visits[0].led_by.name"),
+])
+def test_a_key_given_twice_is_an_error_naming_it(old, new, field):
+    text = GOOD.replace(old, new, 1)
+    assert text != GOOD
+    with pytest.raises(ArticleError) as info:
+        parse_article(text, source="a.md")
+    assert str(info.value).startswith(f"a.md: {field}: given twice (again at line ")
+
+
+def test_yaml_merge_keys_are_not_duplicates():
+    text = GOOD.replace("    led_by: {name: Maulana, role: Wali Kota Jambi}\n",
+                        "    led_by: &p {name: Maulana, role: Wali Kota Jambi}\n"
+                        "    received_by: {<<: *p, name: Wahyu Hidayat}\n", 1)
+    text = text.replace("    received_by: Wahyu Hidayat\n", "", 1)
+    (visit,) = parse_article(text, source="a.md").visits
+    assert visit.received_by.name == "Wahyu Hidayat"
+
+
+@pytest.mark.parametrize("url", ['"https://example.org/a\\nb"', '"https://example.org/a\\tb"',
+                                 '"https://example.org/a b"', '"https://example.org/a\\x1bb"'])
+def test_a_url_with_whitespace_or_control_characters_is_refused(url):
+    text = GOOD.replace("url: https://example.org/a/1", f"url: {url}")
+    with pytest.raises(ArticleError, match=r"^a\.md: url: not a URL: it contains whitespace"):
+        parse_article(text, source="a.md")
+    spaced = GOOD.replace("url: https://example.org/a/1", "url:   https://example.org/a/1  ")
+    assert parse_article(spaced, source="a.md").url == "https://example.org/a/1"
+
+
+def test_urlless_articles_are_identified_by_their_text():
+    raw = "Pemkot Malang menerima kunjungan kerja Pemkot Jambi.\n"
+    same = parse_article(" Pemkot Malang  menerima\nkunjungan kerja Pemkot Jambi.", source="b")
+    annotated = parse_article("---\nvisits: []\n---\n" + raw, source="c")
+    assert parse_article(raw, source="a").key == same.key == annotated.key
+    assert parse_article(raw.replace("Jambi", "Bandung"), source="a").key != same.key
+    assert parse_article(GOOD, source="a").key == "https://example.org/a/1"
+
+
+def test_a_folder_read_counts_what_it_skips(tmp_path):
+    from kgraph.articles import find_article_files
+
+    write_article(tmp_path, "a/one.md", GOOD)
+    write_article(tmp_path, "a/page.html", "<p>x</p>")
+    write_article(tmp_path, "a/notes.text", "x")
+    write_article(tmp_path, "a/README.md", "about")
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    found = find_article_files([tmp_path / "a", tmp_path / "empty"])
+    assert [os.path.basename(p) for p in found.files] == ["one.md"]
+    assert sorted(os.path.basename(p) for p in found.other) == ["notes.text", "page.html"]
+    assert found.empty == [str(tmp_path / "empty")]

@@ -80,6 +80,36 @@ def test_failed_file_exit_1_others_stored(invoke, tmp_path):
     assert "1 article, 1 visit," in result.stdout and "1 failed" in result.stdout
 
 
+def test_other_files_in_a_folder_are_counted_and_an_empty_folder_fails(invoke, tmp_path):
+    write_article(tmp_path, "in/a.md", ARTICLE)
+    write_article(tmp_path, "in/page.html", "<p>Pemkot Malang</p>")
+    write_article(tmp_path, "in/notes.text", "notes")
+    result = invoke("ingest", "in")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ingested 1 article, 1 visit, ")
+    assert ", 2 other files skipped → kgraph.ttl" in result.stdout
+    (tmp_path / "empty").mkdir()
+    before = (tmp_path / "kgraph.ttl").read_bytes()
+    empty = invoke("ingest", "empty")
+    assert empty.exit_code == 1
+    assert empty.stderr == "error: empty: no article files found (.md, .markdown, .txt)\n"
+    assert empty.stdout == "nothing to ingest, 1 failed → kgraph.ttl (unchanged)\n"
+    assert (tmp_path / "kgraph.ttl").read_bytes() == before
+    nothing = invoke("ingest", "--store", "new.ttl", "empty")
+    assert nothing.exit_code == 1 and not (tmp_path / "new.ttl").exists()
+
+
+def test_an_empty_article_file_is_refused(invoke, tmp_path):
+    write_article(tmp_path, "in/a.md", ARTICLE)
+    write_article(tmp_path, "in/empty.md", "")
+    write_article(tmp_path, "in/blank.txt", "\n  \n")
+    result = invoke("ingest", "in")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["error: in/blank.txt: empty file: not an article",
+                                          "error: in/empty.md: empty file: not an article"]
+    assert "1 article," in result.stdout and "2 failed" in result.stdout
+
+
 def test_bad_usage_exit_2(invoke):
     assert invoke("ingest").exit_code == 2
     assert invoke("ingest", "--max-size", "zero", "x.md").exit_code == 2

@@ -5,9 +5,16 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
-from kgraph import ingest
+import pytest
+
+from kgraph import ingest, remote_graph, remote_lock
+from kgraph.errors import StoreError
+from kgraph.export import export_chunks
+from kgraph.remote import Client, Endpoint
+from kgraph.remote_lock import LOCK_GRAPH
 from kgraph.store import load_graph, open_graph
 
 from helpers.corpus import cli_env, url_of, urls_in, urls_in_file, write_articles
@@ -79,3 +86,87 @@ def test_four_writers_and_a_reader_at_the_same_time(tmp_path):
     assert counts == sorted(counts), f"the count went back: {counts}"
     assert counts[0] >= 5 and counts[-1] == len(expected)
     assert len(set(counts)) > 2, "the reader never ran during the ingests"
+
+
+# ------------------------------------------------------------- writers to one server
+
+
+def test_two_remote_ingests_take_turns(oxigraph_server, tmp_path, monkeypatch):
+    """A second writer to a server waits for the first (here: gives up after its short
+    wait, clearly), then does what it would have done alone: the server ends up with the
+    graph of the two ingests made one after the other."""
+    for name in ("KGRAPH_USER", "KGRAPH_PASSWORD", "KGRAPH_STORE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    url = oxigraph_server.url
+    first = write_articles(tmp_path / "first", "first", range(8))
+    second = write_articles(tmp_path / "second", "second", range(8))
+    # Articles about the same visits, so that the two edits touch the same nodes.
+    for path in second:
+        text = path.read_text(encoding="utf-8").replace("/second/", "/first-again/")
+        path.write_text(text, encoding="utf-8")
+    holding, go_on = threading.Event(), threading.Event()
+    real_commit = remote_graph.RemoteEditor.commit
+
+    def slow_commit(self):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "first":
+            holding.set()
+            go_on.wait(60)
+        real_commit(self)
+
+    monkeypatch.setattr(remote_graph.RemoteEditor, "commit", slow_commit)
+    monkeypatch.setattr(remote_lock, "LOCK_WAIT", 1.0)
+    results = {}
+    writer = threading.Thread(name="first", target=lambda: results.update(
+        first=ingest(first, store=url)))
+    writer.start()
+    try:
+        assert holding.wait(60)
+        with pytest.raises(StoreError) as info:
+            ingest(second, store=url)
+        message = str(info.value)
+        assert message.startswith(f"cannot write to {url}/update: another writer holds the "
+                                  "server's kgraph lock (kgraph on ")
+    finally:
+        go_on.set()
+        writer.join(120)
+    assert results["first"].ok
+    assert ingest(second, store=url).ok
+    local = tmp_path / "kgraph.ttl"
+    ingest(first, store=local)
+    ingest(second, store=local)
+    remote_nt = b"".join(export_chunks("nt", store=url))
+    assert remote_nt == b"".join(export_chunks("nt", store=local))
+
+
+def test_a_lease_left_by_a_dead_writer_ends(oxigraph_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    url = oxigraph_server.url
+    client = Client(Endpoint.resolve(url))
+    client.update(f'INSERT DATA {{ GRAPH <{LOCK_GRAPH}> {{ <urn:kgraph:lock:dead> '
+                  '<urn:kgraph:lock#holder> "kgraph on elsewhere, process 1" ; '
+                  '<urn:kgraph:lock#expires> "2000-01-01T00:00:00Z"^^'
+                  '<http://www.w3.org/2001/XMLSchema#dateTime> } }')
+    assert ingest(write_articles(tmp_path / "a", "a", range(2)), store=url).ok
+    assert urls_in(load_graph(url)) == {url_of("a", 0), url_of("a", 1)}
+    left = client.select(f"SELECT * WHERE {{ GRAPH <{LOCK_GRAPH}> {{ ?s ?p ?o }} }}")
+    assert list(left) == []  # the dead lease was removed, and this ingest's released
+
+
+
+def test_a_writer_that_outlived_its_lease_stops(oxigraph_server, tmp_path, monkeypatch):
+    from kgraph.remote import RemoteError
+    from kgraph.remote_lock import ServerLock
+
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    client = Client(Endpoint.resolve(oxigraph_server.url))
+    slow = ServerLock(client, lease=0.5)
+    slow.acquire()
+    slow.renew()  # within the first half of its lease: nothing to do
+    time.sleep(0.7)
+    other = ServerLock(client, wait=5)
+    other.owner = "another machine"
+    other.acquire()  # the lease has expired: taken over
+    with pytest.raises(RemoteError, match="lock on the server expired and was taken"):
+        slow.renew()
+    other.release()

@@ -17,15 +17,20 @@ import random
 import signal
 import statistics
 import subprocess
+import sys
+import textwrap
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kgraph import ingest
 from kgraph.store import load_graph, open_graph, serialize
 
-from helpers.corpus import cli_env, kgraph_cmd, url_of, urls_in, urls_in_file, write_articles
+from helpers.corpus import (
+    cli_env, kgraph_cmd, run_kgraph, url_of, urls_in, urls_in_file, write_articles,
+)
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "killpg"),
                                 reason="needs POSIX signals")
@@ -60,7 +65,7 @@ def _triples(graph) -> int:
 def test_sigkill_at_random_moments_never_corrupts_or_loses(tmp_path):
     rng = random.Random(SEED)
     store = tmp_path / "kgraph.ttl"
-    lock = tmp_path / "kgraph.ttl.lock"
+    lock = tmp_path / ".kgraph.ttl.index" / "writer.lock"
     base = write_articles(tmp_path / "base", "base", range(300), paragraphs=1)
     assert ingest(base, store=store).ok
     stored_ever = {url_of("base", n) for n in range(300)}
@@ -145,3 +150,84 @@ def test_sigkill_at_random_moments_never_corrupts_or_loses(tmp_path):
     assert not list(tmp_path.glob(".kgraph.ttl.*.tmp"))
     assert not list((tmp_path / ".kgraph.ttl.index").glob("tmp*"))
     assert not list((tmp_path / ".kgraph.ttl.index").glob(".stamp.json.*.tmp"))
+
+
+# --------------------------------------------------------------- other writers killed
+
+SLOW_EXPORT = textwrap.dedent("""
+    import importlib, sys, time
+    export = importlib.import_module("kgraph.export")
+
+    def slow(graph):  # writes a little, then stays in the middle of the write
+        yield b"@prefix kg: <https://w3id.org/kgraph/ns#> .\\n"
+        time.sleep(120)
+
+    export.EXPORTERS["ttl"] = (slow, *export.EXPORTERS["ttl"][1:])
+    from kgraph.cli import main
+    sys.argv = ["kgraph", *sys.argv[1:]]
+    main()
+""")
+
+
+def _age(path: Path, seconds: float = 600) -> None:
+    old = time.time() - seconds
+    os.utime(path, (old, old))
+
+
+def test_a_killed_export_leaves_no_temporary_file_behind(tmp_path):
+    """`export -o` killed mid-write leaves its temporary file; the next write of that
+    output removes it, once it is old, and never the file of a writer still alive."""
+    store = tmp_path / "kgraph.ttl"
+    assert ingest(write_articles(tmp_path / "in", "in", range(3)), store=store).ok
+    slow = subprocess.Popen([sys.executable, "-c", SLOW_EXPORT, "export", "-o", "out.ttl"],
+                            cwd=tmp_path, env=cli_env(), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(".out.ttl.*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (temp,) = tmp_path.glob(".out.ttl.*.tmp")
+        _age(temp)
+        done = run_kgraph("export", "-o", "out.ttl", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert temp.exists()  # its writer is alive: it holds the file's lock
+    finally:
+        os.killpg(slow.pid, signal.SIGKILL)
+        slow.wait()
+        slow.stderr.close()
+    assert temp.exists()
+    _age(temp)
+    done = run_kgraph("export", "-o", "out.ttl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not list(tmp_path.glob(".out.ttl.*.tmp"))
+    assert (tmp_path / "out.ttl").read_bytes() == store.read_bytes()
+
+
+def test_a_killed_pull_leaves_no_temporary_folder_behind(tmp_path, fake, example_store):
+    """A pull killed mid-download leaves its temporary folder (as large as the index)
+    in the index folder; the next pull removes it."""
+    from tests.helpers.httpfake import Trickle, count_reply
+
+    data = example_store.read_bytes()
+    nt = ox.serialize(ox.parse(data, ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
+    graph = (200, {"Content-Type": "application/n-triples"}, nt)
+    server = fake(count_reply("1034"), Trickle(graph, 0.2), count_reply("1034"), graph)
+    store = tmp_path / "pulled.ttl"
+    index = tmp_path / ".pulled.ttl.index"
+    env = {**cli_env(), "NO_PROXY": "127.0.0.1", "NETRC": str(tmp_path / "no-netrc")}
+    killed = subprocess.Popen(kgraph_cmd("pull", "--from", server.url, "--store", str(store)),
+                              cwd=tmp_path, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(index.glob("tmp*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(index.glob("tmp*")), "the pull never started its download"
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait()
+    killed.stderr.close()
+    assert [p for p in index.glob("tmp*") if p.is_dir()]  # left behind
+    done = subprocess.run(kgraph_cmd("pull", "--from", server.url, "--store", str(store)),
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not list(index.glob("tmp*"))
+    assert store.read_bytes() == data

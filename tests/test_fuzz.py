@@ -323,8 +323,10 @@ def test_size_limit_message_in_the_cli(invoke, tmp_path):
 
 
 @pytest.mark.parametrize("data, outcome", [
-    (b"", "raw"),
-    (b"\xef\xbb\xbf", "raw"),
+    (b"", "empty file"),
+    (b"\xef\xbb\xbf", "empty file"),
+    (b" \n\t\r\n", "empty file"),
+    (b"---\nvisits: []\n---\n\n", "nothing identifies"),
     (b"\xef\xbb\xbf---\nvisits: []\n---\nbody", "annotated"),
     (b"---\r\nvisits: []\r\n---\r\nbody\rmore\nlines\r\n", "annotated"),
     (b"---\nvisits: []\r---\n\rbody", "annotated"),
@@ -337,7 +339,7 @@ def test_size_limit_message_in_the_cli(invoke, tmp_path):
     (b"---\n", "closing"),
     (b"---\nvisits: [\n---\n", "invalid YAML"),
     (b"---\n\tvisits: []\n---\n", "invalid YAML"),
-], ids=["empty", "bom-only", "bom", "crlf-and-cr", "mixed", "nul-in-body", "only-nul",
+], ids=["empty", "bom-only", "whitespace-only", "no-url-no-body", "bom", "crlf-and-cr", "mixed", "nul-in-body", "only-nul",
         "invalid-utf8-front", "invalid-utf8-body", "surrogate", "utf16", "unclosed", "bad-yaml",
         "tab-indent"])
 def test_explicit_hostile_inputs(data, outcome):

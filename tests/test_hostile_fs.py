@@ -297,3 +297,120 @@ def test_cli_does_not_follow_symlinks_out_of_an_ingested_folder(tmp_path, monkey
     assert result.exit_code == 0, result.output
     assert urls_in_file(tmp_path / "kgraph.ttl") == {
         url_of("inside", 0), url_of("secret", 0), url_of("secret", 1)}
+
+
+def test_symlink_loops_are_read_once_and_never_hang(tmp_path, monkeypatch):
+    """--follow-symlinks with links back up the tree: each folder and file is read once."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KGRAPH_STORE", raising=False)
+    write_articles(tmp_path / "in" / "a", "a", range(1))
+    write_articles(tmp_path / "in" / "b", "b", range(1))
+    (tmp_path / "in" / "a" / "up").symlink_to(tmp_path / "in", target_is_directory=True)
+    (tmp_path / "in" / "b" / "to-a").symlink_to(tmp_path / "in" / "a", target_is_directory=True)
+    (tmp_path / "in" / "b" / "self").symlink_to(tmp_path / "in" / "b", target_is_directory=True)
+    (tmp_path / "in" / "b" / "again.md").symlink_to(tmp_path / "in" / "a" / "a-0.md")
+    done = subprocess.run(kgraph_cmd("ingest", "--follow-symlinks", "in"), cwd=tmp_path,
+                          env=cli_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ingested 2 articles, 2 visits, "), done.stdout
+    assert "same article" not in done.stderr  # no file was read twice
+    assert urls_in_file(tmp_path / "kgraph.ttl") == {url_of("a", 0), url_of("b", 0)}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_is_never_read(tmp_path):
+    """A FIFO named like an article, given or inside a folder, is refused or skipped at
+    once (opening it would wait for a writer while holding the store's lock); a FIFO as
+    the store is refused by every command."""
+    write_articles(tmp_path / "in", "in", range(1))
+    os.mkfifo(tmp_path / "in" / "pipe.md")
+    os.mkfifo(tmp_path / "given.md")
+    os.mkfifo(tmp_path / "store.ttl")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(kgraph_cmd(*args), cwd=tmp_path, env=cli_env(),
+                              capture_output=True, text=True, timeout=60)
+
+    done = run("ingest", "in", "given.md")
+    assert done.returncode == 1
+    assert "error: given.md: not a regular file (a FIFO): not read" in done.stderr
+    assert "note: in/pipe.md: a FIFO, not read" in done.stderr
+    assert "ingested 1 article, 1 visit," in done.stdout and "1 other file skipped" in done.stdout
+    for command in (["query", "--preset", "hosts"], ["ingest", "in"], ["export"],
+                    ["stats"], ["viz", "-o", "x.html"]):
+        done = run(*command, "--store", "store.ttl")
+        assert done.returncode == 1, (command, done.stderr)
+        assert done.stderr == "Error: store.ttl: not a regular file (a FIFO)\n", command
+    assert run("validate", "--store", "store.ttl").returncode == 2
+
+
+def test_a_file_name_with_a_newline_gives_a_one_line_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KGRAPH_STORE", raising=False)
+    (tmp_path / "bad\nname\x1b[2J.md").write_text("---\nvisits: [\n---\nbody\n",
+                                                    encoding="utf-8")
+    result = run_cli("ingest", ".")
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: bad\\nname\\x1b[2J.md: front matter: invalid YAML")
+    assert "\x1b" not in result.output
+
+
+def test_simulated_disk_full_after_the_store_was_written(store, monkeypatch):
+    """The Turtle file is replaced, then the index's snapshot cannot be written: the
+    message says the store was written (not that the old one is intact), and the next
+    command rebuilds the index from it."""
+    _fail_writes_to(monkeypatch, lambda name: name.startswith(".visits.tsv."), errno.ENOSPC)
+    result = run_cli("ingest", "new")
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line == ("Error: kgraph.ttl: the store was written, but its index could not be "
+                    "updated: no space left on the device (the index is rebuilt from the "
+                    "store on next use)")
+    expected = {url_of(tag, n) for tag in ("old", "new") for n in range(10)}
+    assert urls_in_file(store) == expected
+    assert urls_in(open_graph(store)) == expected
+
+
+def test_a_store_path_that_is_a_symbolic_link_is_written_through(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KGRAPH_STORE", raising=False)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    link = tmp_path / "link.ttl"
+    link.symlink_to(repo / "real.ttl")  # dangling until the first ingest
+    write_articles(tmp_path / "a", "a", range(2))
+    write_articles(tmp_path / "b", "b", range(2))
+    for folder in ("a", "b"):
+        result = run_cli("ingest", "--store", "link.ttl", folder)
+        assert result.exit_code == 0, result.output
+        assert "→ link.ttl" in result.output
+    assert link.is_symlink() and os.readlink(link) == str(repo / "real.ttl")
+    expected = {url_of(tag, n) for tag in ("a", "b") for n in range(2)}
+    assert urls_in_file(repo / "real.ttl") == expected
+    assert urls_in(open_graph(link)) == urls_in(open_graph(repo / "real.ttl")) == expected
+    # One index, beside the file itself, and no lock file beside either.
+    assert sorted(os.listdir(repo)) == [".real.ttl.index", "real.ttl"]
+    assert not (tmp_path / ".link.ttl.index").exists()
+    assert sorted(os.listdir(tmp_path)) == ["a", "b", "link.ttl", "repo"]
+
+
+def test_a_device_as_the_store_is_refused_and_left_alone(tmp_path):
+    """`--store /dev/null` as root replaced /dev/null: here a device node of our own, the
+    same device (1, 3), stands for it."""
+    import stat
+
+    node = tmp_path / "null"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (OSError, AttributeError) as exc:
+        pytest.skip(f"cannot make a device node here: {exc}")
+    write_articles(tmp_path / "in", "in", range(1))
+    for args in (["ingest", "in"], ["query", "--preset", "hosts"]):
+        done = subprocess.run(kgraph_cmd(*args, "--store", str(node)), cwd=tmp_path,
+                              env=cli_env(), capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1
+        assert done.stderr == f"Error: {node}: not a regular file (a character device)\n"
+    assert stat.S_ISCHR(os.stat(node).st_mode)  # still the device
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "null"]

@@ -9,6 +9,11 @@ import pytest
 import rdflib
 
 from kgraph import ingest
+from kgraph.errors import KGraphWarning
+from kgraph.export import export_chunks
+from kgraph.index import Index
+from kgraph.network import build_network
+from kgraph.query import query, run_preset
 from kgraph.store import load_graph, open_graph, serialize
 
 from conftest import EXAMPLES, write_article
@@ -150,3 +155,124 @@ def test_unwritable_folder_falls_back_to_parsing(store, monkeypatch):
     shutil.rmtree(store.parent / ".kgraph.ttl.index")
     monkeypatch.setattr(index.Index, "ensure_folder", refuse)
     assert visits(store) == 14
+
+
+def _checkout(store, text: str) -> None:
+    """Replace the store by another version, as `git checkout` does (a new file renamed
+    over it), without going through os.replace (which the tests intercept)."""
+    other = store.parent / "other.ttl"
+    other.write_text(text, encoding="utf-8")
+    os.rename(other, store)
+
+
+def test_a_file_replaced_right_after_kgraph_wrote_it_is_not_taken_for_it(store, tmp_path,
+                                                                          monkeypatch):
+    """Another program replaces the Turtle file between kgraph's rename and its stamp:
+    the index is stamped for the file kgraph wrote, so it is not used for the other."""
+    other = store.read_text(encoding="utf-8").replace(
+        '"Pemerintah Kota Malang"', '"Pemerintah Kota Malang (checked out)"')
+    real_replace = os.replace
+
+    def replace_then_checkout(src, dst, *args, **kwargs):
+        real_replace(src, dst, *args, **kwargs)
+        if os.path.basename(dst) == store.name:
+            _checkout(store, other)
+
+    path = write_article(tmp_path, "a.md", ARTICLE.format(n=1, host="Pemkot Medan",
+                                                         topic="kesehatan"))
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", replace_then_checkout)
+        ingest([path], store=store)
+    assert store.read_text(encoding="utf-8") == other
+    assert "Pemerintah Kota Malang (checked out)" in hosts(store)
+    assert "Pemerintah Kota Medan" not in hosts(store)
+    # The next ingest starts from the file as it is, and keeps what was checked out.
+    ingest([path], store=store)
+    assert "Pemerintah Kota Malang (checked out)" in hosts(store)
+    assert "Pemerintah Kota Medan" in hosts(store)
+    assert store.read_text(encoding="utf-8") == serialize(load_graph(store))
+
+
+def test_a_file_replaced_while_the_index_is_rebuilt_is_not_taken_for_it(store, monkeypatch):
+    import kgraph.store
+
+    shutil.rmtree(store.parent / ".kgraph.ttl.index")
+    other = store.read_text(encoding="utf-8").replace(
+        '"Pemerintah Kota Malang"', '"Pemerintah Kota Malang (checked out)"')
+    real_parse = kgraph.store.parse_into
+
+    def parse_then_checkout(*args, **kwargs):
+        state = real_parse(*args, **kwargs)
+        _checkout(store, other)
+        return state
+
+    with monkeypatch.context() as patch:
+        patch.setattr(kgraph.store, "parse_into", parse_then_checkout)
+        assert "Pemerintah Kota Malang (checked out)" in hosts(store)
+    assert "Pemerintah Kota Malang (checked out)" in hosts(store)
+    assert "Pemerintah Kota Malang" not in hosts(store)
+
+
+def _damage(store, *, keep_mtime: bool = False) -> None:
+    """Flip bytes in the middle of the snapshot's larger database files (shared with the
+    primary database by hard links), as a bad disk or a careless hand would; with
+    ``keep_mtime``, as bit rot does, leaving the files' times as they were."""
+    snapshot = Index(store).fresh_snapshot()
+    for sst in snapshot.glob("*.sst"):
+        size = sst.stat().st_size
+        if size < 8000:
+            continue
+        st = sst.stat()
+        with open(sst, "r+b") as handle:
+            handle.seek(size // 2)
+            data = handle.read(64)
+            handle.seek(size // 2)
+            handle.write(bytes(b ^ 0xFF for b in data))
+        if keep_mtime:
+            os.utime(sst, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+READS = {
+    "hosts": lambda store: run_preset("hosts", store=store, timeout=20).rows,
+    "pairs": lambda store: run_preset("pairs", store=store, timeout=20).rows,
+    "network": lambda store: sorted(build_network(store).edges(data=False)),
+    "export": lambda store: b"".join(export_chunks("nt", store=store)),
+    "ingest": lambda store: ingest([EXAMPLES / "raw"], store=store).new_triples,
+}
+
+
+@pytest.mark.parametrize("read", sorted(READS))
+def test_a_damaged_index_is_rebuilt_and_said_so(store, read):
+    expected = READS[read](store)
+    _damage(store)
+    with pytest.warns(KGraphWarning, match="its index was damaged .*; it is rebuilt from the "
+                                           "Turtle file"):
+        assert READS[read](store) == expected
+    assert READS[read](store) == expected  # and the rebuilt index serves the next read
+
+
+@pytest.mark.parametrize("read", ["export", "triples"])
+def test_a_damaged_index_with_its_file_times_kept_is_rebuilt(store, read):
+    """Bit rot leaves no trace in the files' times: RocksDB's checksums report it when a
+    damaged block is read."""
+    reads = {**READS, "triples": lambda store: sorted(map(str, query(
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", store=store, timeout=20).rows))}
+    expected = reads[read](store)
+    _damage(store, keep_mtime=True)
+    with pytest.warns(KGraphWarning, match="its index was damaged \\(Corruption"):
+        assert reads[read](store) == expected
+
+
+def test_the_cli_says_the_index_was_rebuilt(store, monkeypatch):
+    from click.testing import CliRunner
+
+    from kgraph.cli import cli
+
+    monkeypatch.chdir(store.parent)
+    expected = CliRunner().invoke(cli, ["query", "--preset", "hosts"]).stdout
+    _damage(store)
+    result = CliRunner().invoke(cli, ["query", "--preset", "hosts", "--timeout", "20"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("warning: kgraph.ttl: its index was damaged (changed or missing: ")

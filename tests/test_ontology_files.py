@@ -83,6 +83,7 @@ DATATYPE_PROPERTIES = {
     "receiverRole": (KG.VisitReport, XSD.string, None),
     "agreementType": (KG.Agreement, XSD.string, None),
     "subject": (KG.Agreement, XSD.string, None),
+    "fileName": (KG.Article, XSD.string, None),
 }
 
 INDONESIAN_PROPERTY_LABELS = {
@@ -109,6 +110,7 @@ INDONESIAN_PROPERTY_LABELS = {
     "receiverRole": "jabatan penerima",
     "agreementType": "jenis perjanjian",
     "subject": "pokok perjanjian",
+    "fileName": "nama berkas",
 }
 
 TOPIC_SLUGS = [

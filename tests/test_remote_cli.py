@@ -6,10 +6,12 @@ same articles must give the same graph and the same answers.
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 from click.testing import CliRunner
 
-from kgraph import remote_graph
+from kgraph import ingest, remote_graph
 from kgraph.cli import cli
 from kgraph.network import build_network
 from kgraph.query import presets
@@ -155,3 +157,140 @@ def test_a_server_killed_mid_ingest_fails_clearly_and_a_rerun_completes(tmp_path
         assert 0 < len(partial) < len(complete)  # the first batch, whole, and no more
     finally:
         server.stop()
+
+
+# ---------------------------------------------------------------- failing servers
+
+#: Every command that talks to a server, with what it needs besides --store URL.
+REMOTE_COMMANDS = {
+    "ingest": ["ingest", str(EXAMPLES / "raw" / "bontang-kutim.txt")],
+    "query": ["query", "--preset", "hosts"],
+    "viz": ["viz", "-o", "graph.html"],
+    "stats": ["stats"],
+    "export": ["export"],
+    "validate": ["validate"],
+}
+
+
+def in_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KGRAPH_STORE", raising=False)
+
+
+def one_line_naming(result, url: str, exit_code: int = 1) -> str:
+    assert result.exit_code == exit_code, result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error: ") and url in line, line
+    return line
+
+
+@pytest.mark.parametrize("name", sorted(REMOTE_COMMANDS) + ["push", "pull"])
+@pytest.mark.parametrize("reply", ["trickle", "silent"])
+def test_a_stalled_server_fails_every_command_at_its_deadline(fake, name, reply, tmp_path,
+                                                              monkeypatch):
+    """A server that never answers, or sends one byte every 0.4 s (so no socket timeout
+    ever fires), fails the command when --timeout passes: one line naming the endpoint."""
+    from tests.helpers.httpfake import Trickle, count_reply
+
+    in_folder(tmp_path, monkeypatch)
+    server = fake(Trickle(count_reply("5"), 0.4) if reply == "trickle" else "silent")
+    if name == "push":
+        ingest([EXAMPLES], store=tmp_path / "kgraph.ttl")
+        args = ["push", "--to", server.url]
+    elif name == "pull":
+        args = ["pull", "--from", server.url]
+    else:
+        args = [*REMOTE_COMMANDS[name], "--store", server.url]
+    start = time.monotonic()
+    result = run(*args, "--timeout", "1")
+    elapsed = time.monotonic() - start
+    line = one_line_naming(result, server.url, 2 if name == "validate" else 1)
+    assert "no complete answer within 1 s" in line
+    assert elapsed < 20, f"{name} took {elapsed:.0f} s with a deadline of 1 s"
+
+
+@pytest.mark.parametrize("reply, words", [
+    ((500, {"Content-Type": "text/html"}, b"<html><h1>Internal Server Error</h1></html>"),
+     "answered HTTP 500 Internal Server Error: Internal Server Error"),
+    ((200, {"Content-Type": "text/html"}, b"<html><body>Welcome to nginx</body></html>"),
+     "/store sent invalid N-Triples"),
+    ((200, {"Content-Type": "application/n-triples"}, b"<http://a> <http://b> oops .\n"),
+     "/store sent invalid N-Triples"),
+    ("drop", "the server closed the connection"),
+], ids=["500-html", "html-page", "bad-ntriples", "closed"])
+@pytest.mark.parametrize("args", [["export"], ["export", "--format", "jsonld"],
+                                  ["export", "-o", "out.nt"], ["validate"]])
+def test_export_and_validate_report_what_the_server_did(fake, reply, words, args, tmp_path,
+                                                        monkeypatch):
+    in_folder(tmp_path, monkeypatch)
+    monkeypatch.setattr("kgraph.remote.Client.__init__.__kwdefaults__",
+                        {"timeout": None, "retries": 1, "backoff": 0.01})
+    server = fake(reply)
+    result = run(*args, "--store", server.url)
+    line = one_line_naming(result, server.url, 2 if args == ["validate"] else 1)
+    assert words in line
+    assert result.stdout == ""  # nothing half-written to standard output
+    assert not list(tmp_path.iterdir())  # nor to a file
+
+
+def test_export_from_an_unreachable_server_is_one_line(tmp_path, monkeypatch):
+    from tests.helpers.oxserver import free_port
+
+    in_folder(tmp_path, monkeypatch)
+    monkeypatch.setattr("kgraph.remote.Client.__init__.__kwdefaults__",
+                        {"timeout": None, "retries": 1, "backoff": 0.01})
+    url = f"http://127.0.0.1:{free_port()}"
+    line = one_line_naming(run("export", "--store", url), url)
+    assert line.endswith("/store: connection refused (2 attempts)")
+
+
+def test_a_count_that_is_not_a_number_is_an_error_naming_the_endpoint(oxigraph_server, fake,
+                                                                      tmp_path, monkeypatch):
+    """A server (here a proxy in front of Oxigraph) that answers COUNT with text."""
+    import re
+
+    from tests.helpers.httpfake import proxy, sparql_text
+
+    in_folder(tmp_path, monkeypatch)
+    assert run("ingest", "--store", oxigraph_server.url, str(EXAMPLES)).exit_code == 0
+
+    def words_for_counts(request, reply):
+        status, headers, body = reply
+        if "COUNT" in sparql_text(request):
+            body = re.sub(rb'"value":"\d+"', b'"value":"many"', body)
+        return status, headers, body
+
+    server = fake(proxy(oxigraph_server.url, words_for_counts))
+    expected = f"{server.url}/query sent a count that is not a number: 'many'"
+    for args in (REMOTE_COMMANDS["ingest"], ["export", "--format", "graphml"]):
+        line = one_line_naming(run(*args, "--store", server.url), server.url)
+        assert line == f"Error: {expected}"
+
+
+def test_a_redirect_to_a_dead_port_names_where_it_failed(fake, tmp_path, monkeypatch):
+    from tests.helpers.oxserver import free_port
+
+    in_folder(tmp_path, monkeypatch)
+    monkeypatch.setattr("kgraph.remote.Client.__init__.__kwdefaults__",
+                        {"timeout": None, "retries": 1, "backoff": 0.01})
+    dead = f"http://127.0.0.1:{free_port()}"
+    server = fake((307, {"Location": f"{dead}/sparql"}, b""))
+    line = one_line_naming(run("stats", "--store", server.url), server.url)
+    assert line == (f"Error: cannot reach {server.url}/query (redirected to {dead}/sparql): "
+                    "connection refused (2 attempts)")
+
+
+@pytest.mark.parametrize("name", ["ingest", "query", "viz", "stats"])
+def test_answers_kgraph_cannot_read_are_one_line_errors(fake, name, tmp_path, monkeypatch):
+    """A server answering every query with one count (of text, or of the wrong
+    variables), as a misconfigured endpoint or a proxy might."""
+    from tests.helpers.httpfake import count_reply
+
+    in_folder(tmp_path, monkeypatch)
+    server = fake(count_reply("many"))
+    line = one_line_naming(run(*REMOTE_COMMANDS[name], "--store", server.url), server.url)
+    assert line.startswith(f"Error: {server.url}/query sent ")
+    asked = run("query", "--store", server.url, "ASK { ?s ?p ?o }")
+    assert one_line_naming(asked, server.url) == \
+        f"Error: {server.url}/query sent solutions for an ASK query"

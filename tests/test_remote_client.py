@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
 from typing import Callable
 
 import pyoxigraph as ox
 import pytest
 
 from kgraph.remote import Client, Endpoint, RemoteError, is_endpoint
+from tests.helpers.httpfake import ASK_TRUE, OK, Reply
 from tests.helpers.oxserver import free_port
 
 NAME = "Wali Kota Malang Wahyu Hidayat"
@@ -142,73 +142,6 @@ def test_errors_of_the_server_name_the_url_and_status(oxigraph_server):
 
 
 # ---------------------------------------------------------------------- a scripted server
-
-Reply = tuple[int, dict, bytes]
-
-
-class FakeServer:
-    """An HTTP server answering from a script: each request takes the next reply (the
-    last one repeats). A reply is ``(status, headers, body)``, ``"drop"`` (close the
-    connection without answering) or a function of the request returning a reply."""
-
-    def __init__(self, replies: list) -> None:
-        self.replies = list(replies)
-        self.requests: list[dict] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def handle_any(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                request = {"method": self.command, "path": self.path,
-                           "headers": dict(self.headers), "body": body}
-                fake.requests.append(request)
-                reply = fake.replies.pop(0) if len(fake.replies) > 1 else fake.replies[0]
-                if callable(reply):
-                    reply = reply(request)
-                if reply == "drop":
-                    self.close_connection = True
-                    return
-                status, headers, payload = reply
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                if "Content-Length" not in headers:
-                    self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = do_PUT = handle_any
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture
-def fake():
-    servers: list[FakeServer] = []
-
-    def start(*replies) -> FakeServer:
-        servers.append(FakeServer(list(replies)))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.close()
-
-
-ASK_TRUE = (200, {"Content-Type": "application/sparql-results+json"}, b'{"head":{},"boolean":true}')
-OK = (204, {}, b"")
-
 
 def basic_guard(user: str, password: str) -> Callable[[dict], Reply]:
     import base64
@@ -390,3 +323,55 @@ def test_connection_refused_names_the_url_and_attempts():
     assert str(info.value) == f"cannot reach {url}/update: connection refused (4 attempts)"
     with pytest.raises(RemoteError, match=re.escape(f"cannot reach {url}/store: connection refused")):
         client_for(url, retries=1).graph_post(NT)  # never sent: safe to try again
+
+
+# ---------------------------------------------------------------------- deadlines
+
+
+@pytest.mark.parametrize("call", ["select", "construct", "update", "graph_get", "graph_post"])
+@pytest.mark.parametrize("reply", ["trickle", "silent"])
+def test_every_call_has_a_total_deadline(fake, call, reply):
+    """A socket timeout alone never fires against a server that sends a byte now and
+    then: the deadline covers the whole call, the answer included."""
+    from tests.helpers.httpfake import Trickle
+
+    server = fake(Trickle(ASK_TRUE, 0.2) if reply == "trickle" else "silent")
+    client = Client(Endpoint.resolve(server.url, timeout=0.8), backoff=0.01)
+    calls = {
+        "select": lambda: client.select("ASK {}"),
+        "construct": lambda: client.construct("CONSTRUCT WHERE { ?s ?p ?o }"),
+        "update": lambda: client.update("CLEAR SILENT GRAPH <urn:x>"),
+        "graph_get": lambda: client.graph_get(io.BytesIO()),
+        "graph_post": lambda: client.graph_post(NT),
+    }
+    start = time.monotonic()
+    with pytest.raises(RemoteError) as info:
+        calls[call]()
+    elapsed = time.monotonic() - start
+    assert "no complete answer within 0.8 s" in str(info.value)
+    assert server.url in str(info.value)
+    assert elapsed < 10, f"{call} took {elapsed:.1f} s with a deadline of 0.8 s"
+    assert len(server.requests) == 1  # no retry after the deadline
+
+
+def test_retries_stop_at_the_deadline(fake):
+    server = fake((503, {"Retry-After": "30"}, b"busy"), ASK_TRUE)
+    client = Client(Endpoint.resolve(server.url, timeout=2))
+    delays: list[float] = []
+    client._sleep = delays.append
+    with pytest.raises(RemoteError, match="HTTP 503"):
+        client.select("ASK {}")
+    assert delays == [] and len(server.requests) == 1  # a 30 s wait would pass the deadline
+    server = fake((503, {"Retry-After": "30"}, b"busy"), ASK_TRUE)
+    again = Client(Endpoint.resolve(server.url, timeout=0), backoff=0.01)
+    again._sleep = delays.append
+    assert bool(again.select("ASK {}")) is True  # timeout 0: no deadline, waits as asked
+    assert delays == [30.0]
+
+
+def test_a_deadline_is_per_call_not_per_client(fake):
+    server = fake(ASK_TRUE)
+    client = Client(Endpoint.resolve(server.url, timeout=0.3))
+    for _ in range(3):
+        assert bool(client.select("ASK {}")) is True
+        time.sleep(0.2)  # 0.6 s in all: more than one deadline, less than each

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 
 import pyoxigraph as ox
 import pytest
@@ -168,7 +170,7 @@ def test_invalid_store_is_refused_and_left_untouched(tmp_path):
 def test_no_temporary_files_are_left_behind(tmp_path):
     store = tmp_path / "kgraph.ttl"
     ingest([EXAMPLES], store=store)
-    expected = {"kgraph.ttl", "kgraph.ttl.lock", ".kgraph.ttl.index"}
+    expected = {"kgraph.ttl", ".kgraph.ttl.index"}  # the lock is in the index folder
     assert set(os.listdir(tmp_path)) == expected
     index = tmp_path / ".kgraph.ttl.index"
     assert not [p for p in os.listdir(index) if p.endswith(".tmp")]
@@ -188,8 +190,7 @@ def test_failed_write_keeps_the_old_store(tmp_path, monkeypatch):
     with pytest.raises(StoreError, match="no space left on the device; the old store is intact"):
         ingest([path], store=store)
     assert store.read_bytes() == before
-    assert sorted(os.listdir(tmp_path)) == [".kgraph.ttl.index", "a.md", "kgraph.ttl",
-                                            "kgraph.ttl.lock"]
+    assert sorted(os.listdir(tmp_path)) == [".kgraph.ttl.index", "a.md", "kgraph.ttl"]
     monkeypatch.undo()
     assert ingest([path], store=store).written  # the next ingest works and applies it
     assert visit_topics(rdf(store)) == {"pariwisata"}
@@ -206,3 +207,102 @@ def test_example_store_contents(example_store):
     assert {"35.73", "35.07", "36.73", "36.04", "15.71", "15"} <= codes
     diff = graph_diff(to_isomorphic(graph), to_isomorphic(rdf(example_store)))
     assert not list(diff[1]) and not list(diff[2])
+
+
+# ------------------------------------------------------------ articles without a URL
+
+RAW = "Pemkot {host} menerima kunjungan kerja Pemkot {visitor}, Senin (12/1/2026).\n"
+
+
+def articles_in(path) -> dict[str, set[str]]:
+    """Article IRI → its kg:fileName values, read from the Turtle file."""
+    graph = rdf(path)
+    return {str(a): {str(f) for f in graph.objects(a, KG.fileName)}
+            for a in graph.subjects(rdflib.RDF.type, KG.Article)}
+
+
+def test_urlless_articles_piped_one_after_another_are_all_kept(invoke):
+    texts = [RAW.format(host=h, visitor=v) for h, v in
+             [("Malang", "Jambi"), ("Bandung", "Serang"), ("Semarang", "Gresik")]]
+    for text in texts:
+        result = invoke("ingest", "-", input=text)
+        assert result.exit_code == 0, result.output
+    assert len(articles_in("kgraph.ttl")) == 3
+    assert len(list(rdf("kgraph.ttl").subjects(rdflib.RDF.type, KG.Visit))) == 3
+    again = invoke("ingest", "-", input=texts[1])  # the same text again: the same article
+    assert "(+0)" in again.stdout
+
+
+def test_urlless_identity_does_not_depend_on_the_working_directory(tmp_path, monkeypatch):
+    store = tmp_path / "kgraph.ttl"
+    raw = tmp_path / "raw"
+    write_article(raw, "x.txt", RAW.format(host="Malang", visitor="Jambi"))
+    monkeypatch.chdir(tmp_path)
+    ingest(["raw/x.txt"], store=store)
+    before = store.read_bytes()
+    monkeypatch.chdir(raw)
+    report = ingest(["x.txt"], store=store)
+    assert report.new_triples == 0 and store.read_bytes() == before
+    (names,) = articles_in(store).values()
+    assert names == {"x.txt"}  # the file name, as provenance, without its folder
+    assert len(list(rdf(store).subjects(rdflib.RDF.type, KG.Visit))) == 1  # one undated visit
+
+
+def test_two_files_of_one_name_in_two_folders_are_two_articles(tmp_path):
+    store = tmp_path / "kgraph.ttl"
+    one = write_article(tmp_path / "a", "news.txt", RAW.format(host="Malang", visitor="Jambi"))
+    two = write_article(tmp_path / "b", "news.txt", RAW.format(host="Bandung", visitor="Serang"))
+    ingest([one], store=store)
+    ingest([two], store=store)
+    assert sorted(articles_in(store).values()) == [{"news.txt"}, {"news.txt"}]
+
+
+def test_the_examples_make_the_same_store_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ingest([EXAMPLES], store=tmp_path / "here.ttl")
+    monkeypatch.chdir(EXAMPLES / "raw")
+    ingest([EXAMPLES], store=tmp_path / "there.ttl")
+    assert (tmp_path / "here.ttl").read_bytes() == (tmp_path / "there.ttl").read_bytes()
+
+
+def test_a_store_that_keyed_urlless_articles_by_path_is_migrated(tmp_path, monkeypatch):
+    """kgraph 0.x identified an article without a URL by its path: ingesting the same file
+    again (from the same folder) retracts that article, so no stale duplicate stays."""
+    import importlib
+
+    from kgraph.articles import Article
+
+    ingest_module = importlib.import_module("kgraph.ingest")  # kgraph.ingest is the function
+
+    def read_as_before(*args, **kwargs):  # no file name: a label and key from the path
+        article = real_read(*args, **kwargs)
+        article.file_name = None
+        return article
+
+    real_read = ingest_module.read_article
+    monkeypatch.chdir(tmp_path)
+    path = write_article(tmp_path, "raw/x.txt", RAW.format(host="Malang", visitor="Jambi"))
+    write_article(tmp_path, "raw/y.md", "---\nvisits:\n  - visitor: Pemkot Bandung\n"
+                  "    host: Pemkot Medan\n---\nPemkot Medan menerima Pemkot Bandung.\n")
+    old, new = tmp_path / "old.ttl", tmp_path / "new.ttl"
+    with monkeypatch.context() as patch:  # what kgraph 0.x wrote
+        patch.setattr(Article, "key", property(lambda self: self.url or self.source))
+        patch.setattr(ingest_module, "read_article", read_as_before)
+        ingest(["raw/x.txt", "raw/y.md"], store=old)
+    assert len(articles_in(old)) == 2
+    report = ingest(["raw/x.txt", "raw/y.md"], store=old)
+    assert report.articles == 2
+    ingest(["raw/x.txt", "raw/y.md"], store=new)
+    assert old.read_bytes() == new.read_bytes()
+    assert len(list(rdf(old).subjects(rdflib.RDF.type, KG.Visit))) == 2
+    assert articles_in(old) == articles_in(new) and path.name in str(articles_in(new))
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_status_shows_the_store_only(tmp_path):
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, env=env)
+    ingest([EXAMPLES], store=tmp_path / "kgraph.ttl")
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
+                            cwd=tmp_path, capture_output=True, text=True, check=True, env=env)
+    assert status.stdout == "?? kgraph.ttl\n"

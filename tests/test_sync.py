@@ -118,7 +118,9 @@ def test_an_interrupted_push_resumes_with_the_missing_batches(store, tmp_path):
     server = OxigraphServer(location).start()
     try:
         killer = CountingClient(server.url, after_post=lambda n: n == 3 and server.kill())
-        with pytest.raises(RemoteError, match=f"cannot reach {server.url}/store: connection refused"):
+        # The next request after the third upload (the lock's renewal) finds no server.
+        with pytest.raises(RemoteError, match=f"cannot reach {server.url}/(store|update): "
+                                              "connection refused"):
             push(store, killer, batch_size=100)
         assert killer.posts == 3
         server = OxigraphServer(location, port=server.port).start()
@@ -248,3 +250,28 @@ def test_commands_refuse_bad_urls_and_a_remote_store(store):
     remote = runner.invoke(pull_command, ["--from", "http://127.0.0.1:1", "--store", "http://127.0.0.1:2"],
                            catch_exceptions=False)
     assert remote.exit_code == 2 and "local Turtle file" in remote.output
+
+
+def test_a_push_stopped_after_its_move_is_finished_by_the_next(store, oxigraph_server,
+                                                                monkeypatch):
+    """Killed (or its answer lost) after the server's MOVE, before the progress file was
+    removed: the next push sees the server has the store, and says so."""
+    url = oxigraph_server.url
+    real_update = Client.update
+
+    def update_then_die(self, sparql, **options):
+        real_update(self, sparql, **options)
+        if sparql.startswith("MOVE"):
+            raise KeyboardInterrupt  # the process stops here
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Client, "update", update_then_die)
+        with pytest.raises(KeyboardInterrupt):
+            push(store, client_for(url), batch_size=300)
+    assert list(Index(store).folder.glob("push-*.json"))  # the progress file stayed
+    assert_same(file_graph(store), server_graph(url))  # but the server has the store
+    report = push(store, client_for(url), batch_size=300)
+    assert report.moved_before and report.sent == 0
+    assert "replaced by the interrupted push" in report.summary()
+    assert_same(file_graph(store), server_graph(url))
+    assert named_graphs(url) == [] and not list(Index(store).folder.glob("push-*.json"))

@@ -7,6 +7,7 @@ edits of the Turtle file, and that without it the same answers come from SPARQL.
 from __future__ import annotations
 
 import itertools
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -16,7 +17,7 @@ from kgraph.index import Index
 from kgraph.network import NetworkFilter, network_from_graph
 from kgraph.query import preset, query, run_preset
 from kgraph.store import open_graph
-from kgraph.views import FILE_NAME, VisitTable, term_value
+from kgraph.views import DETAILS_FILE, FILE_NAME, VisitTable, term_value
 
 from conftest import write_article
 
@@ -252,3 +253,35 @@ def test_a_snapshot_from_an_earlier_kgraph_gets_its_table_on_first_read(store):
     assert Index(store).snapshot_table() is not None
     assert (snapshot / FILE_NAME).exists()
     assert shortcut_pairs(store) == expected
+
+
+def test_a_table_edited_by_hand_is_not_used(store):
+    """A hand edit that keeps the file's format (a visit's date, a region's label) is
+    caught by the table's checksum: the answers come from SPARQL, and stay right."""
+    expected = sparql_pairs(store)
+    snapshot = Index(store).fresh_snapshot()
+    path = snapshot / FILE_NAME
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(r'"20(\d\d)-', r'"19\1-', text, count=3)
+    assert edited != text and edited.count("\n") == text.count("\n")
+    path.write_text(edited, encoding="utf-8")
+    assert VisitTable.load(snapshot) is None
+    result = run_preset("pairs", store=store)
+    assert result.results_format == ox.QueryResultsFormat.JSON  # the SPARQL, not the table
+    assert result.rows == expected
+    details = snapshot / DETAILS_FILE
+    details.write_text(details.read_text(encoding="utf-8").replace("\t1\t", "\t4\t", 1),
+                       encoding="utf-8")
+    table = VisitTable.load(Index(store).fresh_snapshot())
+    assert table is None or not table.load_details(snapshot)
+
+
+def test_a_table_of_an_earlier_version_is_computed_again(store):
+    expected = shortcut_pairs(store)
+    snapshot = Index(store).fresh_snapshot()
+    path = snapshot / FILE_NAME
+    body = path.read_text(encoding="utf-8").partition("\n")[2]
+    path.write_text("# kgraph visit table 1\n" + body, encoding="utf-8")  # kgraph 0.x's
+    assert VisitTable.load(snapshot) is None
+    assert shortcut_pairs(store) == expected
+    assert VisitTable.load(snapshot) is not None
