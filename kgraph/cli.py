@@ -121,7 +121,7 @@ def ingest(paths: tuple[str, ...], store: str, max_size: int, follow_symlinks: b
     except KGraphError as exc:
         raise _fail(exc) from None
     if not quiet:
-        for note in found.skipped:
+        for note in report.unread:
             click.echo(f"note: {note}", err=True)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)

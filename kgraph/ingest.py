@@ -51,6 +51,9 @@ class IngestReport:
     ``path: reason`` for those that could not be read as one (FIFOs, devices, links)."""
     files: int = 0
     """How many article files were read (or tried)."""
+    unread: list[str] = field(default_factory=list)
+    """``path: reason`` for the entries of :attr:`skipped` that have an article's suffix
+    but could not be read as one (FIFOs, devices, links)."""
 
     @property
     def needs_extraction(self) -> list[str]:
@@ -126,7 +129,7 @@ def ingest(
 
     def attempt() -> IngestReport:
         report = IngestReport(
-            store=where, files=len(found.files), fetch=fetched.fetch,
+            store=where, files=len(found.files), fetch=fetched.fetch, unread=found.skipped,
             skipped=[*found.skipped, *map(printable, found.other)],
             failed=[*fetched.failed, *(f"{printable(folder)}: no article files found "
                                        f"({suffixes})" for folder in found.empty)])

@@ -219,11 +219,11 @@ def test_a_folder_read_counts_what_it_skips(tmp_path):
     from kgraph.articles import find_article_files
 
     write_article(tmp_path, "a/one.md", GOOD)
-    write_article(tmp_path, "a/page.html", "<p>x</p>")
+    write_article(tmp_path, "a/table.csv", "x")
     write_article(tmp_path, "a/notes.text", "x")
     write_article(tmp_path, "a/README.md", "about")
     (tmp_path / "empty" / "sub").mkdir(parents=True)
     found = find_article_files([tmp_path / "a", tmp_path / "empty"])
     assert [os.path.basename(p) for p in found.files] == ["one.md"]
-    assert sorted(os.path.basename(p) for p in found.other) == ["notes.text", "page.html"]
+    assert sorted(os.path.basename(p) for p in found.other) == ["notes.text", "table.csv"]
     assert found.empty == [str(tmp_path / "empty")]

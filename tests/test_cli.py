@@ -82,7 +82,7 @@ def test_failed_file_exit_1_others_stored(invoke, tmp_path):
 
 def test_other_files_in_a_folder_are_counted_and_an_empty_folder_fails(invoke, tmp_path):
     write_article(tmp_path, "in/a.md", ARTICLE)
-    write_article(tmp_path, "in/page.html", "<p>Pemkot Malang</p>")
+    write_article(tmp_path, "in/table.csv", "Pemkot Malang")
     write_article(tmp_path, "in/notes.text", "notes")
     result = invoke("ingest", "in")
     assert result.exit_code == 0, result.output
@@ -92,7 +92,8 @@ def test_other_files_in_a_folder_are_counted_and_an_empty_folder_fails(invoke, t
     before = (tmp_path / "kgraph.ttl").read_bytes()
     empty = invoke("ingest", "empty")
     assert empty.exit_code == 1
-    assert empty.stderr == "error: empty: no article files found (.md, .markdown, .txt)\n"
+    assert empty.stderr == ("Error: empty: no article files found (.md, .markdown, .txt, .html, "
+                            ".htm)\n")
     assert empty.stdout == "nothing to ingest, 1 failed → kgraph.ttl (unchanged)\n"
     assert (tmp_path / "kgraph.ttl").read_bytes() == before
     nothing = invoke("ingest", "--store", "new.ttl", "empty")
@@ -105,8 +106,8 @@ def test_an_empty_article_file_is_refused(invoke, tmp_path):
     write_article(tmp_path, "in/blank.txt", "\n  \n")
     result = invoke("ingest", "in")
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == ["error: in/blank.txt: empty file: not an article",
-                                          "error: in/empty.md: empty file: not an article"]
+    assert result.stderr.splitlines() == ["Error: in/blank.txt: empty file: not an article",
+                                          "Error: in/empty.md: empty file: not an article"]
     assert "1 article," in result.stdout and "2 failed" in result.stdout
 
 

@@ -333,7 +333,7 @@ def test_a_fifo_is_never_read(tmp_path):
 
     done = run("ingest", "in", "given.md")
     assert done.returncode == 1
-    assert "error: given.md: not a regular file (a FIFO): not read" in done.stderr
+    assert "Error: given.md: not a regular file (a FIFO): not read" in done.stderr
     assert "note: in/pipe.md: a FIFO, not read" in done.stderr
     assert "ingested 1 article, 1 visit," in done.stdout and "1 other file skipped" in done.stdout
     for command in (["query", "--preset", "hosts"], ["ingest", "in"], ["export"],
@@ -352,7 +352,7 @@ def test_a_file_name_with_a_newline_gives_a_one_line_error(tmp_path, monkeypatch
     result = run_cli("ingest", ".")
     assert result.exit_code == 1
     (line,) = result.stderr.splitlines()
-    assert line.startswith("error: bad\\nname\\x1b[2J.md: front matter: invalid YAML")
+    assert line.startswith("Error: bad\\nname\\x1b[2J.md: front matter: invalid YAML")
     assert "\x1b" not in result.output
 
 
