@@ -98,6 +98,7 @@ def test_finder_reads_the_spellings_of_real_reports(text, expected):
     # words that only look like a topic
     "Acara itu diunggah ke media sosial dan ramai dibicarakan warga.",
     "Rombongan makan siang di rumah makan khas daerah.",
+    "Usai diskusi, rombongan meninjau kebun yang dirawat kelompok pemuda.",
     # general words outside a phrase of purpose
     "Budaya kerja di kantor itu disiplin dan wisata kuliner ramai.",
     # an acronym is read only in capitals

@@ -12,15 +12,16 @@ from ..topics import TopicScheme, compact_key, default_scheme, topic_key
 from .regions import Mention
 from .text import Sentence
 
-# Labels too general to mean a topic on their own ("di lingkungan Pemkot", "jalan-jalan"),
-# or names of offices that attend most visits ("didampingi organisasi perangkat daerah").
+# Labels too general to mean a topic on their own ("di lingkungan Pemkot", "jalan-jalan",
+# "kelompok pemuda"), or names of offices that attend most visits ("didampingi organisasi
+# perangkat daerah").
 _SKIP_LABELS = frozenset(
-    "jalan lingkungan bappeda governance kominfo".split()
+    "jalan lingkungan bappeda governance kominfo pemuda".split()
 ) | {"organisasi perangkat daerah", "satpol pp", "informasi publik"}
 # Labels that mean a topic only where a sentence says what a visit studied ("di bidang
 # budaya", "mempelajari inovasi"), not wherever they occur ("budaya kerja", "pangan murah").
 _WEAK_LABELS = frozenset(
-    "perencanaan pemberdayaan sekolah budaya pemuda birokrasi retribusi hibah wisata pangan "
+    "perencanaan pemberdayaan sekolah budaya birokrasi retribusi hibah wisata pangan "
     "inovasi pemilu".split())
 # Verbs of a label's first word: "mengelola parkir" is "pengelolaan parkir".
 _VERB_FORMS = {
