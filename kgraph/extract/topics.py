@@ -73,6 +73,9 @@ _CUES: dict[str, str | tuple[str, ...]] = {
     "kemitraan lintas daerah": "kerja sama antardaerah",
     "sinergi lintas daerah": "kerja sama antardaerah",
     "sinergi antarwilayah": "kerja sama antardaerah",
+    # Phrases that contain a topic word but name none ("menerapkan protokol kesehatan",
+    # "peserta pendidikan dan pelatihan pimpinan", "diunggah ke media sosial").
+    "protokol kesehatan": (), "pendidikan dan pelatihan": (), "media sosial": (),
 }
 # Between the words of a label: "kerja sama", "kerjasama", "kerja-sama", "pajak/retribusi".
 _SEP = r"[\s,/-]*"
@@ -81,10 +84,11 @@ _SEP = r"[\s,/-]*"
 _FOCUS_WORDS = (
     "mempelajari pelajari belajar menimba menggali mendalami bertukar berbagi sharing studi "
     "study kaji konsultasi berkonsultasi berdiskusi diskusi membahas dibahas pembahasan "
-    "membicarakan terkait tentang mengenai soal seputar perihal berkaitan menyangkut menanyakan "
-    "bertanya sedang menyusun menggodok merancang menyiapkan merevisi menerapkan mengadopsi "
-    "meniru mereplikasi bidang dibidang sektor fokus difokuskan terfokus khususnya terutama "
-    "bertujuan tujuan mengetahui ingin menginginkan meninjau agenda materi topik tema").split() + [
+    "membicarakan terkait tentang mengenai soal seputar perihal berkaitan menyangkut "
+    "menanyakan bertanya menjajaki penjajakan menyusun menggodok merancang menyiapkan "
+    "merevisi menerapkan mengadopsi meniru mereplikasi bidang dibidang sektor fokus "
+    "difokuskan terfokus khususnya terutama bertujuan tujuan mengetahui ingin menginginkan "
+    "meninjau agenda materi topik tema").split() + [
     "dalam hal", "dalam rangka", "melihat langsung"]
 # "Kepala Bidang Pendidikan" is a title, not "di bidang pendidikan".
 _TITLE_BEFORE_RE = re.compile(r"\b(?:kepala|kabid|ketua|asisten|sekretaris)\s+$", re.I)
@@ -99,8 +103,9 @@ _OFFICE_RE = re.compile(r"\b(?:dinas|badan|bagian|kantor|balai|kementerian|mente
 # An official's title names the topic words after it ("Kepala Dinas Pendidikan", "Asisten
 # Pemerintahan dan Kesejahteraan Rakyat"): they name a person, not a topic.
 _TITLE_RE = re.compile(r"\b(?i:asisten|kepala|kadis|kaban|kabid|kabag|kasubag|kasi|"
-                       r"sekretaris|staf ahli|direktur|dirut)(?:\s+[A-Z][\w.]*){0,4}"
-                       r"\s+(?:dan\s+)?$")
+                       r"sekretaris|staf ahli|direktur|dirut)(?:\s+(?:[A-Z][\w.]*|(?i:"
+                       r"pemerintahan|perekonomian|pembangunan|administrasi|umum|bidang)))"
+                       r"{0,4}\s+(?:dan\s+)?$")
 # A room or building named for a topic ("ruang rapat Badan Anggaran", "ruang Adipura").
 _VENUE_RE = re.compile(r"\b(?:ruang|ruangan|gedung|aula|graha|wisma|balai|pendopo|hall)"
                        r"(?:\s+(?:rapat|kerja|sidang|pertemuan))?\s+$", re.I)
