@@ -38,12 +38,24 @@ def topic_slug(label: str) -> str:
     return topic_key(label).replace(" ", "-") or "topic"
 
 
+def compact_key(label: str) -> str:
+    """``topic_key`` without spaces: "kerjasama antar daerah" and "kerja sama antardaerah"
+    are one label (real reports write compounds both ways)."""
+    return topic_key(label).replace(" ", "")
+
+
 class TopicScheme:
     """Look up a topic by any of its preferred or alternative labels."""
 
-    def __init__(self, topics: dict[str, Topic], index: dict[str, str]) -> None:
+    def __init__(self, topics: dict[str, Topic], index: dict[str, str],
+                 names: tuple[tuple[str, str, str], ...] = ()) -> None:
         self.topics = topics
         self._index = index
+        #: Every label of the scheme as (language, label, topic IRI), preferred ones first.
+        self.names = names
+        self._compact: dict[str, str] = {}
+        for key, iri in index.items():
+            self._compact.setdefault(key.replace(" ", ""), iri)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "TopicScheme":
@@ -53,7 +65,7 @@ class TopicScheme:
         rdf_type = ox.NamedNode(RDF_NS + "type")
         concepts: set[str] = set()
         prefs: dict[str, list[tuple[str, str]]] = {}
-        alts: dict[str, list[str]] = {}
+        alts: dict[str, list[tuple[str, str]]] = {}
         with open(path, "rb") as handle:
             for triple in ox.parse(handle, ox.RdfFormat.TURTLE):
                 s = triple.subject
@@ -66,22 +78,29 @@ class TopicScheme:
                         (triple.object.language or "", triple.object.value)
                     )
                 elif triple.predicate == alt and isinstance(triple.object, ox.Literal):
-                    alts.setdefault(s.value, []).append(triple.object.value)
+                    alts.setdefault(s.value, []).append(
+                        (triple.object.language or "", triple.object.value)
+                    )
         topics = {iri: Topic(iri, tuple(sorted(prefs.get(iri, []))),
-                             tuple(sorted(set(alts.get(iri, []))))) for iri in concepts}
+                             tuple(sorted({text for _, text in alts.get(iri, [])})))
+                  for iri in concepts}
         index: dict[str, str] = {}
+        names: list[tuple[str, str, str]] = []
         # Preferred labels win over alternative ones; iterate in a fixed order.
         for iri in sorted(concepts):
-            for _, text in prefs.get(iri, []):
+            for lang, text in sorted(prefs.get(iri, [])):
                 index.setdefault(topic_key(text), iri)
+                names.append((lang, text, iri))
         for iri in sorted(concepts):
-            for text in alts.get(iri, []):
+            for lang, text in sorted(alts.get(iri, [])):
                 index.setdefault(topic_key(text), iri)
-        return cls(topics, index)
+                names.append((lang, text, iri))
+        return cls(topics, index, tuple(names))
 
     def resolve(self, label: str) -> Topic | None:
         """The scheme's topic for ``label``, or ``None`` when it is not in the scheme."""
-        iri = self._index.get(topic_key(label))
+        key = topic_key(label)
+        iri = self._index.get(key) or self._compact.get(key.replace(" ", ""))
         return self.topics[iri] if iri else None
 
     def __len__(self) -> int:

@@ -126,6 +126,14 @@ TOPIC_SLUGS = [
     "kebudayaan", "air-minum", "penyelenggaraan-pemerintahan",
     "ekonomi-kreatif", "ketenagakerjaan", "perumahan-permukiman",
     "kepemudaan-olahraga", "kerja-sama-daerah",
+    "mal-pelayanan-publik", "inovasi-daerah", "pengelolaan-aset-daerah",
+    "akuntabilitas-kinerja", "kelembagaan-perangkat-daerah", "propemperda", "fungsi-dprd",
+    "pilkada", "kerukunan-umat-beragama", "ketertiban-umum", "batas-wilayah", "kota-kembar",
+    "tata-ruang", "ruang-terbuka-hijau", "kota-layak-anak", "perempuan-anak",
+    "pengelolaan-parkir", "perpustakaan", "kearsipan", "komunikasi-informatika",
+    "keterbukaan-informasi", "pemerintahan-desa", "kelautan-perikanan",
+    "perindustrian-perdagangan", "pertanahan", "kpbu", "covid-19", "potensi-daerah",
+    "apbd", "cagar-budaya",
 ]
 
 

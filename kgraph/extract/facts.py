@@ -17,7 +17,7 @@ from .dates import find_dates
 from .patterns import DIPIMPIN_RE, PLACE_RE, RECEIVE_RE, RECEIVED_BY_RE
 from .people import Person, read_name
 from .text import Sentence
-from .topics import default_topic_finder
+from .topics import TopicOwner, default_topic_finder
 
 
 @dataclass(frozen=True)
@@ -134,21 +134,35 @@ class Facts:
 
     def topics(self, seg: list[Sentence], support: list[int],
                spans: dict[str, Span]) -> tuple[str, ...]:
+        """What the visit studied: topics said after a phrase of purpose ("mempelajari ...",
+        "membahas ...", "di bidang ..."), in the visit's own paragraphs or headline, or in
+        two sentences or more around it; not those of a paragraph about another delegation."""
         finder = default_topic_finder()
-        counts: dict[str, int] = {}
+        counts: dict[str, int] = {}  # sentences that name the topic
         first: dict[str, tuple[int, int]] = {}
         strong: set[str] = set()
-        lead_paragraphs = {self.ctx.sentences[i].paragraph for i in support}
+        sentences = self.ctx.sentences
+        lead_paragraphs = {sentences[i].paragraph for i in support}
+        at = {m.start: m for m in self.ctx.mentions}
+        owner = TopicOwner(seg, self.ctx.by_sentence,
+                           at.get(spans["visitor"].start) if "visitor" in spans else None,
+                           at.get(spans["host"].start) if "host" in spans else None)
         for s in seg:
             if s.past:
                 continue
-            for label, start, end in finder.find(s.text, s.start):
+            before = sentences[s.index - 1] if s.index else None
+            hits = [h for h in finder.read(s.text, s.start, before.text if before is not None
+                                           and before.paragraph == s.paragraph else "")
+                    if owner(s, h.end)]
+            lead = s.paragraph in lead_paragraphs or s.headline
+            for label in dict.fromkeys(h.label for h in hits):
                 counts[label] = counts.get(label, 0) + 1
-                first.setdefault(label, (start, end))
-                if s.paragraph in lead_paragraphs or s.headline:
-                    strong.add(label)
+            for h in hits:
+                first.setdefault(h.label, (h.start, h.end))
+                if lead or h.focused:
+                    strong.add(h.label)
         keep = [t for t in counts if counts[t] >= 2 or t in strong]
-        keep.sort(key=lambda t: (-counts[t], first[t][0]))
+        keep.sort(key=lambda t: (t not in strong, -counts[t], first[t][0]))
         keep = sorted(keep[:6], key=lambda t: first[t][0])
         for i, label in enumerate(keep):
             spans[f"topics[{i}]"] = self.span(*first[label])
