@@ -197,6 +197,8 @@ class WebClient:
                 continue
             except requests.RequestException as exc:
                 raise FetchFailed(failure_reason(exc, self.options.timeout)) from None
+            finally:
+                self._answered(host)
             if response.status_code not in RETRY_STATUSES or attempt > self.options.retries:
                 return response
             asked = retry_after(response)
@@ -217,6 +219,13 @@ class WebClient:
             self._next[host] = start + self._delays.get(host, self.options.delay)
         if start > now:
             self._sleep(start - now)
+
+    def _answered(self, host: str) -> None:
+        """The next request to ``host`` waits the delay from this answer on, not from the
+        question: a server slow to read a request is never asked twice within the delay."""
+        with self._lock:
+            later = time.monotonic() + self._delays.get(host, self.options.delay)
+            self._next[host] = max(self._next.get(host, later), later)
 
     # ------------------------------------------------------------------ robots.txt
 
