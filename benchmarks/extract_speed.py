@@ -10,7 +10,7 @@ them in this process (one core, CPU time). The gazetteer matcher and topic schem
 built before timing starts.
 
 Usage:
-    python benchmarks/extract_speed.py [--articles 2000] [--length 3000]
+    python benchmarks/extract_speed.py [--articles 2000] [--length 3000] [--repeat 5]
 """
 from __future__ import annotations
 
@@ -79,18 +79,22 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--length", type=int, default=3000,
                         help="characters per article (default 3000)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs (default 5)")
     parser.add_argument("--dev-set", default=str(ROOT / "tests" / "data" / "extraction"))
     args = parser.parse_args()
     pool = articles(args.dev_set, args.length)
     extract(pool[0])  # build the matcher, topic finder and caches
     work = [pool[i % len(pool)] for i in range(args.articles)]
-    start = time.process_time()
-    visits = sum(len(extract(a)) for a in work)
-    seconds = time.process_time() - start
+    rates = []
+    for _ in range(args.repeat):
+        start = time.process_time()
+        visits = sum(len(extract(a)) for a in work)
+        rates.append(len(work) / (time.process_time() - start))
+    rates.sort()
     chars = sum(len(a.body) for a in work) / len(work)
-    print(f"{len(work)} articles (mean {chars:.0f} characters), {visits} visits "
-          f"in {seconds:.2f} s CPU: {len(work) / seconds:.0f} articles/second on one core")
-
+    print(f"{len(work)} articles (mean {chars:.0f} characters), {visits} visits, "
+          f"{args.repeat} runs: median {rates[len(rates) // 2]:.0f} articles/second on one "
+          f"core (CPU time; slowest {rates[0]:.0f}, fastest {rates[-1]:.0f})")
 
 if __name__ == "__main__":
     main()

@@ -102,7 +102,8 @@ class Reader:
         self.flat = ctx.flat
         self.state = Salience()
         self.planned: dict[tuple[Party, Party], int] = {}
-        self.events = {s.index for s in ctx.sentences if not s.noise and EVENT_RE.search(s.text)}
+        self.events = {s.index for s in ctx.sentences if not s.noise and EVENT_RE.search(s.text)} \
+            if EVENT_RE.search(ctx.flat) else set()
         self.event_regions = {m.region.code for i in self.events
                               for m in ctx.by_sentence.get(i, []) if m.region is not None}
 

@@ -69,6 +69,13 @@ _OFFICE_RE = re.compile(
     r"(?:\s+(?:dan\s+)?[A-Z][A-Za-z]+)*)"
     r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:[A-Z]{1,4}\s+)?(?:(?:Pemkot|Pemko|Pemkab|Pemprov)\s+)?)$"
 )
+# Pieces of the office and venue words, to try the patterns only where they can match.
+_OFFICE_WORDS = ("Bap", "BP", "BK", "DLH", "DPM", "Dis", "Din", "Kominfo", "Dukcapil", "Set",
+                 "Sekretariat", "Inspektorat", "Satpol", "Humas", "Proko", "Protokol", "Bagian",
+                 "Badan", "Kantor", "Biro")
+_VENUE_WORDS = ("kantor", "gedung", "ruang", "aula", "pendop", "pendapa", "rumah", "balai",
+                "bangsal", "wisma", "graha", "lob", "halaman", "komplek", "pringgitan", "bale",
+                "auditorium", "command", "mess", "guest", "mal ", "mpp")
 # A building or room of a government: where a visit took place.
 _VENUE_RE = re.compile(
     r"\b(?:Kantor|Gedung|Ruang|Aula|Pendopo|Pendapa|Rumah\s+(?:Dinas|Jabatan)|Balai|Bangsal|"
@@ -232,6 +239,7 @@ class RegionMatcher:
         else:
             role = None
         office = _OFFICE_RE.search(before) if kind in (KIND_GOV, KIND_BARE) and role is None \
+            and any(w in before for w in _OFFICE_WORDS) \
             else None
         if office:
             kind = KIND_OFFICE
@@ -255,7 +263,8 @@ class RegionMatcher:
         elif office:
             start -= len(before) - office.start()  # an office's mention starts at its name
         around = text[max(0, start - 60):start]
-        venue = _VENUE_RE.search(around)
+        low = around.lower()
+        venue = _VENUE_RE.search(around) if any(w in low for w in _VENUE_WORDS) else None
         if venue and kind in (KIND_GOV, KIND_BARE, KIND_ROLE, KIND_COUNCIL, KIND_OFFICE) and \
                 not _BLOCKED_RE.search(around[venue.start():]):
             start = start - len(around) + venue.start()

@@ -152,10 +152,21 @@ def segment(body: str) -> Document:
     return Document(body, flat, sentences)
 
 
+# Words without which the caption and past-time patterns cannot match (a quick test first).
+_CAPTION_WORDS = ("foto", "dok", "ist", "infokom", "humas")
+_PAST_WORDS = ("pernah", "sebelum", "lalu", "sejak", "tahun 19", "tahun 20", "pada 19",
+               "pada 20")
+
+
+def _maybe(text: str, words: tuple[str, ...]) -> bool:
+    low = text.lower()
+    return any(w in low for w in words)
+
+
 def _furniture(line: str) -> bool:
     """A line that is page furniture or a photo caption, never part of a sentence."""
     return bool(_NOISE_RE.match(line) or _DATE_LINE_RE.match(line) or
-                (_CAPTION_RE.search(line) and len(line) < 400))
+                (len(line) < 400 and _maybe(line, _CAPTION_WORDS) and bool(_CAPTION_RE.search(line))))
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -247,5 +258,6 @@ def _add(out: list[Sentence], text: str, start: int, end: int, paragraph: int, n
         return
     sentence_lead = lead if start <= lead < end else start
     s = text[start:end]
-    out.append(Sentence(len(out), start, end, s, paragraph, noise, bool(_PAST_RE.search(s)),
+    past = _maybe(s, _PAST_WORDS) and bool(_PAST_RE.search(s))
+    out.append(Sentence(len(out), start, end, s, paragraph, noise, past,
                         headline, sentence_lead))
