@@ -240,7 +240,7 @@ def _split(out: list[Sentence], text: str, start: int, end: int, paragraph: int,
     chunk = text[start:end]
     pos = 0
     for m in _BOUNDARY_RE.finditer(chunk):
-        word = _WORD_BEFORE_RE.search(chunk, 0, m.start() + 1)
+        word = _WORD_BEFORE_RE.search(chunk, max(0, m.start() - 24), m.start() + 1)
         if word and word.group(1).lower() in _ABBREVIATIONS:
             continue
         _add(out, text, start + pos, start + m.start() + 1, paragraph, noise, headline, lead)

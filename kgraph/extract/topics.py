@@ -197,6 +197,10 @@ class TopicFinder:
                  for w in _spellings(t))
         forms = {f for key in cased for t in written[key] for f in (t, t.upper())}
         self._plain_re = re.compile(r"\b(?:" + _trie_regex(plain) + r")\b", re.I)
+        # The same pattern on lower-cased text is twice as fast (when its words are all
+        # lower case; else the case-insensitive one serves).
+        pattern = self._plain_re.pattern
+        self._lower_re = re.compile(pattern) if pattern == pattern.lower() else None
         self._cased_re = re.compile(
             r"\b(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
             + r")\b")
@@ -213,8 +217,11 @@ class TopicFinder:
     def find(self, text: str, offset: int = 0) -> list[tuple[str, int, int]]:
         """(preferred label, start, end) of every topic cue in ``text``."""
         out = []
-        for regex in (self._plain_re, self._cased_re):
-            for m in self._matches(regex, text):
+        low = text.lower()
+        plain = (self._lower_re, low) if self._lower_re is not None and len(low) == len(text) \
+            else (self._plain_re, text)
+        for regex, where in (plain, (self._cased_re, text)):
+            for m in self._matches(regex, where):
                 if not any(r.search(text, max(0, m.start() - 60), m.start())
                            for r in (_DENIED_RE, _VENUE_RE, _TITLE_RE)):
                     out.extend((label, offset + m.start(), offset + m.end())
