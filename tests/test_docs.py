@@ -37,6 +37,13 @@ def test_quick_start_output_is_real(invoke, tmp_path):
     assert block.strip() in store
 
 
+def test_the_extraction_figures_on_the_dev_set_are_real(invoke):
+    result = invoke("evaluate", str(ROOT / "tests" / "data" / "extraction"))
+    assert result.exit_code == 0
+    shown = README.split("$ kgraph evaluate tests/data/extraction/\n", 1)[1].split("```", 1)[0]
+    assert shown.strip() == result.stdout.strip()
+
+
 def test_the_from_python_snippet_runs_as_a_plain_script(tmp_path):
     """Saved as a script (no ``if __name__ == "__main__"`` guard) and run, the README's
     Python example runs once: the query's child process does not run the script again."""
