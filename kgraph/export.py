@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import math
 import os
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ import pyoxigraph as ox
 from .errors import KGraphError, UsageError
 from .namespace import DATA_PREFIXES, PREFIXES
 from .store import DEFAULT_STORE, atomic_write, open_graph, recovering, sorted_nt_lines, writer
+from .views import finite_number
 
 _DG = ox.DefaultGraph()
 _PREFIXES = {**PREFIXES, **DATA_PREFIXES}
@@ -112,7 +112,7 @@ def visit_network(graph: ox.Store, level: str = "region"):  # type: ignore[no-un
             if term is None:
                 continue
             if name in ("latitude", "longitude"):
-                value = _coordinate(term.value)
+                value = finite_number(term.value)
                 if value is not None:
                     attributes[name] = value
             else:
@@ -139,15 +139,6 @@ def _number(term: ox.Literal, graph: ox.Store) -> int:
         where = client.endpoint.query if client is not None else "the store"
         raise ExportError(f"{where} sent a count that is not a number: "
                           f"{term.value[:40]!r}") from None
-
-
-def _coordinate(text: str) -> float | None:
-    """A latitude or longitude; None for one that is not a finite number."""
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _graphml(graph: ox.Store, level: str = "region") -> Iterable[bytes]:

@@ -44,8 +44,8 @@ import pyoxigraph as ox
 from .errors import KGraphError, UsageError
 from .levels import at_level, check_level
 from .namespace import DATA_PREFIXES, PREFIXES
-from .views import (AGREEMENT, TOPIC, VisitTable, blocks, date_value, select_tsv, term_value,
-                    tsv_rows)
+from .views import (AGREEMENT, TOPIC, VisitTable, blocks, date_value, finite_number, select_tsv,
+                    term_value, tsv_rows)
 
 if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
     import networkx as nx
@@ -646,7 +646,7 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
     for visit, method in found[6]:
         visit.methods.append(method)
     for visit, value in found[7]:
-        confidence = _number(value)
+        confidence = finite_number(value)
         if confidence is not None and (visit.confidence is None or confidence > visit.confidence):
             visit.confidence = confidence
 
@@ -665,14 +665,6 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
             visit.sources = [dict(t) for t in sorted(
                 {tuple(sorted(x.items())) for x in visit.sources},
                 key=lambda t: (dict(t)["url"], dict(t)["title"]))]
-
-
-def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _unique_people(people: list[dict[str, str]]) -> list[dict[str, str]]:

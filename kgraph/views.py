@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -102,6 +103,16 @@ def date_value(term: str) -> str | None:
         m = _DATE.fullmatch(term)
         value = _DATES[term] = m.group(1) if m else None
     return value
+
+
+def finite_number(text: str) -> float | None:
+    """The number written in ``text`` (a confidence, a coordinate); ``None`` for one that
+    is not a finite number (a hand edit may leave NaN or INF)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def string_value(term: str) -> str | None:

@@ -29,7 +29,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from notices import replace_section  # tools/notices.py, beside this script
+from notices import check_or_write, replace_section  # tools/notices.py, beside this script
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "kgraph" / "data" / "indonesia-land.json"
@@ -268,17 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     current = args.licenses.read_text(encoding="utf-8") if args.licenses.exists() else ""
     outputs = {args.output: render(document),
                args.licenses: replace_section(current, "indonesia-land.json", notice)}
-    if args.check:
-        stale = [str(p) for p, text in outputs.items()
-                 if not p.exists() or p.read_text(encoding="utf-8") != text]
-        if stale:
-            print("out of date: " + ", ".join(stale), file=sys.stderr)
-            return 1
-        print("up to date", file=sys.stderr)
-        return 0
-    for path, text in outputs.items():
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+    status = check_or_write(outputs, args.check)
+    if status is not None:
+        return status
     points = sum(len(r) // 2 for r in document["rings"])
     print(f"wrote {args.output} ({len(document['rings'])} rings, {points} points, "
           f"{len(outputs[args.output]) // 1024} KB) and {args.licenses}", file=sys.stderr)

@@ -51,7 +51,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from notices import replace_section  # tools/notices.py, beside this script
+from notices import check_or_write, replace_section  # tools/notices.py, beside this script
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "kgraph" / "data" / "regions.csv"
@@ -656,17 +656,9 @@ def main(argv: list[str] | None = None) -> int:
     # Only this script's section of the notices: the other data files keep theirs.
     outputs = {args.output: render_csv(rows),
                args.licenses: replace_section(current, "regions.csv", licenses)}
-    if args.check:
-        stale = [str(p) for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
-        if stale:
-            print("out of date: " + ", ".join(stale), file=sys.stderr)
-            return 1
-        print("up to date", file=sys.stderr)
-        return 0
-    for path, text in outputs.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+    status = check_or_write(outputs, args.check)
+    if status is not None:
+        return status
     n_prov = sum(r.type == "provinsi" for r in rows)
     print(f"wrote {args.output} ({len(rows)} rows: {n_prov} provinces, {len(rows) - n_prov} kabupaten/kota) "
           f"and {args.licenses}", file=sys.stderr)
