@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
+from ..gazetteer import BODY_COUNCIL
 from .context import Context, Party
 from .patterns import (
     ANAPHORA_RE, BARE_COUNCIL_RE, DESTINATION_RE, DIRECT_GO_RE, ENUMERATION_RE, GO_GAP_MAX, GO_RE, GROUP_RE,
@@ -30,7 +30,7 @@ from .patterns import (
     PLANNED_AFTER_RE, PLANNED_RE, RECEIVE_RE,
     RETURN_VISIT_RE, SIGN_RE, TO_RE,
 )
-from .regions import KIND_BARE, KIND_ROLE, Mention
+from .regions import KIND_BARE, Mention
 from .text import Sentence
 
 _OBJECT_BEFORE_RE = re.compile(
@@ -583,4 +583,3 @@ def read_claims(ctx: Context) -> list[Claim]:
 
 
 __all__ = ["Claim", "read_claims"]
-_ = (KIND_ROLE, BODY_GOVERNMENT)

@@ -18,7 +18,7 @@ from dataclasses import replace
 from ..articles import Article
 from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 from .people import Person, find_people
-from .regions import KIND_BARE, KIND_COUNCIL, KIND_GOV, KIND_OFFICE, KIND_ROLE, KIND_VENUE, \
+from .regions import KIND_COUNCIL, KIND_GOV, KIND_OFFICE, KIND_ROLE, KIND_VENUE, \
     Mention, RegionMatcher
 from .roles import role_level
 from .text import Document, Sentence, segment
@@ -215,4 +215,3 @@ def _level_fits(role: str, region: Region | None) -> bool:
 
 
 __all__ = ["Context", "Party"]
-_ = KIND_BARE

@@ -102,7 +102,6 @@ ENUMERATION_RE = re.compile(r"\b(?:yaitu|yakni|antara\s+lain|di\s+antaranya|dian
 BARE_COUNCIL_RE = re.compile(
     r"\b(?:(?:Komisi|Pansus|Panja)\s+(?:[IVX]+|[A-E]|\d+)\b(?:\s*(?:,|dan)\s*(?:[IVX]+|[A-E]|\d+)"
     r"\b)*(?:\s+DPRD)?|DPRD|DPRK|anggota\s+dewan|para\s+wakil\s+rakyat|Bapemperda)(?!\s+[A-Z])")
-COORDINATION_RE = re.compile(r"\s*(?:\([^()]{1,40}\))?\s*(?:,|,?\s*dan|,?\s*serta|&)\s*", re.I)
 DIPIMPIN_RE = re.compile(
     r"\b(?:dipimpin|diketuai|dikomandoi|di\s*bawah\s+pimpinan|dibawah\s+pimpinan|"
     r"dipimpin\s+langsung)(?:\s+(?:langsung|oleh))*\s+", re.I)
