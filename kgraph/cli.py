@@ -355,7 +355,8 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
     from .viz import TIP_PAIRS, TIP_VISITS, open_in_browser, render_html, write_html
 
     try:
-        net = build_network(store, tip_visits=TIP_VISITS, tip_pairs=TIP_PAIRS, level=level,
+        net = build_network(store, tip_visits=TIP_VISITS, tip_pairs=TIP_PAIRS, compact=True,
+                            level=level,
                             **_network_filters(topics, since, until, region_types,
                                                min_visits, around))
         options = {"title": title, "color_by": color_by, "layout": layout,

@@ -373,6 +373,15 @@ class Details:
                                            for i in range(0, len(cells), 2)]
         return found or []
 
+    def line(self, visit: str) -> str:
+        """A visit's details as the text of its line after the visit (kind TAB term TAB
+        kind TAB term ...; "" for none), without keeping them parsed: for reading many
+        visits once (visits with the same topics have the same line)."""
+        raw = self._raw.get(visit)
+        if raw is not None:
+            return raw
+        return "\t".join(f"{k}\t{x}" for k, x in self._parsed.get(visit, ()))
+
     def set(self, visit: str, details: list[tuple[int, str]]) -> None:
         self._raw.pop(visit, None)
         self._parsed.pop(visit, None)

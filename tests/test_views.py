@@ -252,3 +252,46 @@ def test_a_snapshot_from_an_earlier_kgraph_gets_its_table_on_first_read(store):
     assert Index(store).snapshot_table() is not None
     assert (snapshot / FILE_NAME).exists()
     assert shortcut_pairs(store) == expected
+
+
+def _rows_of(data: dict) -> list[tuple]:
+    """A full pair's visits as the compact rows of kgraph.network (IRI, date, agreements,
+    topics)."""
+    return [(v["iri"], v["date"], len(v["agreements"]), tuple(v["topics"]))
+            for v in data["visits"]]
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=lambda f: ";".join(f.describe()) or "all")
+def test_the_compact_network_sums_up_the_visits_of_the_full_one(store, flt):
+    """``compact`` (what kgraph viz draws from) keeps the most visited pairs in full and
+    sums up the others in rows: read from the visit table, they equal the rows of the
+    full network's visits and the rows read from the graph without the table."""
+    graph = open_graph(store)
+    table = Index(store).snapshot_table(details=True)
+    full = edges(network_from_graph(graph, flt, table=table))
+    fast = network_from_graph(graph, flt, table=table, compact=True, tip_visits=1, tip_pairs=1)
+    slow = network_from_graph(graph, flt, compact=True, tip_visits=1, tip_pairs=1)
+    assert list(fast.edges(data=True)) == list(slow.edges(data=True))
+    assert dict(fast.nodes(data=True)) == dict(slow.nodes(data=True))
+    assert fast.graph == slow.graph
+    summed = {k: d for k, d in edges(fast).items() if "compact" in d}
+    assert fast.number_of_edges() == len(full) == len(summed) + 1
+    for key, data in summed.items():
+        assert set(data) == {"count", "first", "last", "compact", "details", "rank"}
+        assert data["compact"] == _rows_of(full[key])
+        assert [data[k] for k in ("count", "first", "last", "rank")] == \
+            [full[key][k] for k in ("count", "first", "last", "rank")]
+    (top,) = [k for k in edges(fast) if k not in summed]
+    assert edges(fast)[top]["visits"][0]["leaders"]  # the tooltip's details
+    assert any(r[2] for d in summed.values() for r in d["compact"]) or flt.topics or flt.around
+
+
+def test_details_lines_are_the_same_read_or_parsed(store):
+    table = Index(store).snapshot_table(details=True)
+    assert table is not None and table.details is not None
+    visits = sorted(table.details.visits())
+    lines = {v: table.details.line(v) for v in visits}
+    assert all(lines.values()) and table.details.line("<https://example.org/none>") == ""
+    for v in visits:
+        table.details.get(v)  # now parsed
+    assert {v: table.details.line(v) for v in visits} == lines
