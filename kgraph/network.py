@@ -471,17 +471,15 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
         tips = pool.submit(_add_details, graph, latest, labels, later, every=False)
         pool.shutdown(wait=False)
     if in_rows:
-        rows.update(_table_rows({k: pairs[k] for k in summed}, table, kinds, labels))  # type: ignore[arg-type]
+        rows.update(_table_rows(pairs, summed, table, kinds, labels))  # type: ignore[arg-type]
 
     net = nx.DiGraph(filters=flt.describe(), filter=flt, level=level, notes=notes, **totals)
-    for pair in kept:  # (every pair has visits)
-        for node in pair:
-            if node not in net:
-                data = dict(regions.get(node) or _unknown_region(node))
-                data["visits_made"], data["visits_received"] = made[node], received[node]
-                data["visits"] = made[node] + received[node]
-                data["partners"] = _partners(partners[node], regions)
-                net.add_node(node, **data)
+    for node in dict.fromkeys(node for pair in kept for node in pair):  # in order, once
+        data = dict(regions.get(node) or _unknown_region(node))
+        data["visits_made"], data["visits_received"] = made[node], received[node]
+        data["visits"] = made[node] + received[node]
+        data["partners"] = _partners(partners[node], regions)
+        net.add_node(node, **data)
     for rank, (a, b) in enumerate(summed, start=len(kept) - len(summed)):
         net.add_edge(a, b, **_summed_data(rows[(a, b)]), details=False, rank=rank)
     if tips is not None:
@@ -553,14 +551,14 @@ def _pairs_from_table(graph: Any, table: "VisitTable", flt: NetworkFilter,
     return {(a[1:-1], b[1:-1]): vs for (a, b), vs in pairs.items()}, len(table.visits)
 
 
-def _table_rows(pairs: dict[tuple[str, str], list[_Dated]], table: "VisitTable",
-                kinds: set[int], labels: dict[str, str]) -> dict[tuple[str, str], list[Row]]:
-    """The visits of ``pairs`` as compact rows, latest first, from the visit table's
-    details (``kinds``: the detail kinds wanted): the topics and agreements that
+def _table_rows(pairs: dict[tuple[str, str], list[_Dated]], which: list[tuple[str, str]],
+                table: "VisitTable", kinds: set[int], labels: dict[str, str]
+                ) -> dict[tuple[str, str], list[Row]]:
+    """The visits of the pairs ``which`` as compact rows, latest first, from the visit
+    table's details (``kinds``: the detail kinds wanted): the topics and agreements that
     :func:`_table_topics` gives visits, without a Python object per visit. A line of
     details is read once (visits with the same topics have the same line)."""
     assert table.details is not None
-    line_of = table.details.line
     want_topics, want_agreements = TOPIC in kinds, AGREEMENT in kinds
     label_of: dict[str, str] = {}  # topic term → label
     read: dict[str, tuple[int, tuple[str, ...]]] = {}  # a line → (agreements, topics)
@@ -577,14 +575,15 @@ def _table_rows(pairs: dict[tuple[str, str], list[_Dated]], table: "VisitTable",
                               tuple(sorted({label_of[x] for x in terms})))
         return found
 
+    lines = iter(table.details.lines([f"<{iri}>" for pair in which
+                                      for iri, _date in pairs[pair]]))
     out: dict[tuple[str, str], list[Row]] = {}
-    for pair, dated in pairs.items():
+    for pair in which:
         rows = []
-        for iri, date in dated:
-            line = line_of(f"<{iri}>")
-            agreements, topics = read.get(line) or summary(line)
-            rows.append((iri, date, agreements, topics))
-        out[pair] = _latest_first(rows)
+        for iri, date in pairs[pair]:
+            line = next(lines)
+            rows.append((iri, date, *(read.get(line) or summary(line))))
+        out[pair] = rows if len(rows) == 1 else _latest_first(rows)
     return out
 
 
@@ -629,8 +628,13 @@ def _summed_data(rows: list[Row]) -> dict[str, Any]:
 
 def _partners(both: dict[str, list[int]], regions: dict[str, dict[str, Any]],
               top: int = 10) -> list[dict[str, Any]]:
-    """A region's ``top`` partners, from its partner → [visits made, received]."""
-    ranked = heapq.nsmallest(top, both.items(), key=lambda kv: (
+    """A region's ``top`` partners, from its partner → [visits made, received]: the
+    most visits first, then by name."""
+    items: Iterable[tuple[str, list[int]]] = both.items()
+    if len(both) > top:  # only those with as many visits as the top-th can be in the top
+        least = heapq.nlargest(top, [out + inc for out, inc in both.values()])[-1]
+        items = [(k, v) for k, v in both.items() if v[0] + v[1] >= least]
+    ranked = heapq.nsmallest(top, items, key=lambda kv: (
         -kv[1][0] - kv[1][1], regions.get(kv[0], {}).get("label", kv[0])))
     return [{"region": other, "label": regions.get(other, {}).get("label", _local(other)),
              "visited": out, "visited_by": inc} for other, (out, inc) in ranked]

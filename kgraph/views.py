@@ -382,6 +382,11 @@ class Details:
             return raw
         return "\t".join(f"{k}\t{x}" for k, x in self._parsed.get(visit, ()))
 
+    def lines(self, visits: list[str]) -> list[str]:
+        """:meth:`line` of each of ``visits``."""
+        raw = self._raw
+        return [raw[v] if v in raw else self.line(v) for v in visits]
+
     def set(self, visit: str, details: list[tuple[int, str]]) -> None:
         self._raw.pop(visit, None)
         self._parsed.pop(visit, None)
