@@ -351,21 +351,22 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
         kgraph viz --topic "pengelolaan sampah" --since 2025-01-01
         kgraph viz --around "Kota Malang" --title "Who visits Malang"
     """
-    from .network import build_network
+    from .network import build_network, paused_gc
     from .viz import TIP_PAIRS, TIP_VISITS, open_in_browser, render_html, write_html
 
     try:
-        net = build_network(store, tip_visits=TIP_VISITS, tip_pairs=TIP_PAIRS, compact=True,
-                            level=level,
-                            **_network_filters(topics, since, until, region_types,
-                                               min_visits, around))
-        options = {"title": title, "color_by": color_by, "layout": layout,
-                   "max_edges": max_edges, "lang": lang}
-        _notes(net)
-        if output == "-":
-            _emit([render_html(net, **options).encode("utf-8")], output)
-            return
-        report = write_html(net, output, **options)
+        with paused_gc():  # from the network to the page: no collection in between
+            net = build_network(store, tip_visits=TIP_VISITS, tip_pairs=TIP_PAIRS,
+                                compact=True, level=level,
+                                **_network_filters(topics, since, until, region_types,
+                                                   min_visits, around))
+            options = {"title": title, "color_by": color_by, "layout": layout,
+                       "max_edges": max_edges, "lang": lang}
+            _notes(net)
+            if output == "-":
+                _emit([render_html(net, **options).encode("utf-8")], output)
+                return
+            report = write_html(net, output, **options)
     except KGraphError as exc:
         raise _fail(exc) from None
     click.echo(report.summary())

@@ -548,7 +548,8 @@ def _pairs_from_table(graph: Any, table: "VisitTable", flt: NetworkFilter,
         if dated and (date is None or (since and date < since) or (until and date > until)):
             continue
         pairs[(a, b)].append((visit[1:-1], date))
-    return {(a[1:-1], b[1:-1]): vs for (a, b), vs in pairs.items()}, len(table.visits)
+    iri = {r: r[1:-1] for pair in pairs for r in pair}
+    return {(iri[a], iri[b]): vs for (a, b), vs in pairs.items()}, len(table.visits)
 
 
 def _table_rows(pairs: dict[tuple[str, str], list[_Dated]], which: list[tuple[str, str]],
