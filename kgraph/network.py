@@ -266,8 +266,13 @@ def _rows(graph: Any, query: str) -> Iterator[Any]:
     return iter(graph.query(_HEADER + query))
 
 
-def _values(var: str, iris: list[str]) -> Iterator[str]:
-    for block in blocks([f"<{iri}>" for iri in iris]):
+#: Queries run side by side (see :func:`_blocks_rows`).
+_WORKERS = min(4, os.cpu_count() or 1)
+
+
+def _values(var: str, iris: list[str], parts: int = 1) -> Iterator[str]:
+    """``VALUES ?var`` blocks of ``iris`` (see :func:`kgraph.views.blocks`)."""
+    for block in blocks([f"<{iri}>" for iri in iris], parts):
         yield f"VALUES ?{var} {{ {block} }}"
 
 
@@ -651,7 +656,7 @@ def _detail_rows(graph: Any, query: str, visits: dict[str, "_Visit"],
     """(visit IRI, kind of detail, value) rows. They come as SPARQL TSV results, split
     here: over twice as fast as pyoxigraph's Python objects for these many rows."""
     queries = [query % _ALL_VISITS] if every else \
-        [query % block for block in _values("v", list(visits))]
+        [query % block for block in _values("v", list(visits), _WORKERS)]
     for v, k, x in _blocks_rows(graph, queries):
         yield v, int(k), x  # type: ignore[arg-type]
 
@@ -662,7 +667,7 @@ def _blocks_rows(graph: Any, queries: list[str]) -> Iterator[list[str | None]]:
         # pyoxigraph releases the GIL while it evaluates: use the machine's cores.
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
             results = list(pool.map(lambda text: _tsv(graph, text), queries))
     else:
         results = [_tsv(graph, text) for text in queries]
@@ -722,7 +727,7 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
         visit.topics.append(labels.get(topic) or _local(topic))
 
     people: dict[str, dict[str, Any]] = {}
-    blocks = _values("p", sorted({p for k in (2, 3) for _v, p in found[k]}))
+    blocks = _values("p", sorted({p for k in (2, 3) for _v, p in found[k]}), _WORKERS)
     for p, name, role in _blocks_rows(graph, [_Q_PEOPLE % b for b in blocks]):
         person = people.setdefault(p, {
             "name": name if name is not None else _local(p), "roles": set()})
@@ -742,7 +747,7 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
         visit.agreements.append(agreement_labels.get(a) or _local(a))
 
     articles: dict[str, dict[str, str]] = {}
-    blocks = _values("a", sorted({a for _v, a in found[5]}))
+    blocks = _values("a", sorted({a for _v, a in found[5]}), _WORKERS)
     for a, url, title, label in _blocks_rows(graph, [_Q_ARTICLES % b for b in blocks]):
         if a not in articles:
             text = title if title is not None else label

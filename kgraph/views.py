@@ -60,6 +60,7 @@ _Q_VISITS_OF = _PREFIX + """SELECT DISTINCT ?v WHERE {
   { ?v kg:visitor ?g } UNION { ?v kg:hostedBy ?g }
 }"""
 _CHUNK = 4000
+_MIN_PART = 500  # terms worth a query of their own
 _DATE = re.compile(r'"(\d{4}-\d\d-\d\d)"\^\^<http://www\.w3\.org/2001/XMLSchema#date>')
 _DATES: dict[str, str | None] = {}  # date_value's answers (a few thousand distinct dates)
 _SIMPLE_STRING = re.compile(r'"(?:[^"\\]|\\["\\nrt])*"')
@@ -409,8 +410,11 @@ class Details:
         return "".join(lines)
 
 
-def blocks(terms: list[str]) -> Iterator[str]:
+def blocks(terms: list[str], parts: int = 1) -> Iterator[str]:
     """``terms`` (written as in SPARQL) joined by spaces, a few thousand at a time: the
-    bodies of ``VALUES`` blocks."""
-    for i in range(0, len(terms), _CHUNK):
-        yield " ".join(terms[i:i + _CHUNK])
+    bodies of ``VALUES`` blocks; in at least ``parts`` blocks of even size when there
+    are enough terms (for queries run side by side)."""
+    count = max(-(-len(terms) // _CHUNK), parts if len(terms) >= parts * _MIN_PART else 1)
+    size = max(-(-len(terms) // count), 1)
+    for i in range(0, len(terms), size):
+        yield " ".join(terms[i:i + size])
