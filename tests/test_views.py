@@ -16,7 +16,7 @@ from kgraph.index import Index
 from kgraph.network import NetworkFilter, network_from_graph
 from kgraph.query import preset, query, run_preset
 from kgraph.store import open_graph
-from kgraph.views import FILE_NAME, VisitTable, term_value
+from kgraph.views import FILE_NAME, VisitTable, blocks, term_value
 
 from conftest import write_article
 
@@ -296,3 +296,16 @@ def test_details_lines_are_the_same_read_or_parsed(store):
         table.details.get(v)  # now parsed
     assert {v: table.details.line(v) for v in visits} == lines
     assert table.details.lines(visits) == [lines[v] for v in visits]
+
+
+@pytest.mark.parametrize("count, parts, sizes", [
+    (0, 1, []), (10, 2, [10]), (1000, 2, [500, 500]), (5000, 2, [2500, 2500]),
+    (4001, 1, [2001, 2000]), (9000, 2, [3000, 3000, 3000]), (12000, 4, [3000] * 4),
+])
+def test_values_blocks_are_even_and_keep_every_term_in_order(count, parts, sizes):
+    """Queries run side by side take as long as their largest block: blocks of even
+    size, at most 4000 terms, in as many parts as asked when each has 500 terms."""
+    terms = [f"<https://example.org/{i}>" for i in range(count)]
+    found = [block.split(" ") for block in blocks(terms, parts)]
+    assert [len(b) for b in found] == sizes
+    assert [t for b in found for t in b] == terms

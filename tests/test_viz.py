@@ -461,6 +461,19 @@ def test_viz_to_stdout(invoke, annotated_store):
     assert page_json(result.stdout)["summary"] == "3 regions · 2 visits · 2 pairs"
 
 
+def test_viz_draws_the_page_of_the_full_network(invoke, example_store, monkeypatch):
+    """The command reads the network in compact form beyond the tooltips' pairs (here
+    two of them) and draws the same page as from the full network."""
+    from kgraph import viz
+
+    monkeypatch.setattr(viz, "TIP_PAIRS", 2)
+    result = invoke("viz", "--store", str(example_store), "-o", "-", "--layout", "geo")
+    assert result.exit_code == 0
+    expected = render_html(build_network(example_store), layout="geo")
+    assert result.stdout == expected
+    assert sum("tip" in e for e in page_json(expected)["edges"]) == 2
+
+
 def test_viz_open_launches_the_page(annotated_store, tmp_path):
     """--open hands the page to the browser $BROWSER names (here a script that notes it)."""
     import subprocess
