@@ -432,9 +432,9 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
     # The most visited pairs first, then those of the busiest regions; the same order
     # whichever way the visits were read (kgraph.viz.ranked_edges draws them in it).
     busy = {r: made[r] + received[r] for r in set(made) | set(received)}
-    name = {r: regions.get(r, {}).get("label", "") for r in busy}
+    names = {r: regions.get(r, {}).get("label", "") for r in busy}
     kept = [k for *_key, k in sorted(
-        (-len(vs), -(busy[a] + busy[b]), name[a], name[b], (a, b))
+        (-len(vs), -(busy[a] + busy[b]), names[a], names[b], (a, b))
         for (a, b), vs in pairs.items())]
     if max_edges and len(kept) > max_edges:
         kept = kept[:max_edges]
@@ -453,7 +453,7 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
     # Scanning reads every visit of the store; VALUES blocks cost more per visit.
     every = 2 * len(visits) >= read
     later = _TIP_DETAILS & wanted if tip_visits else set()
-    if compact:  # what no compact pair shows
+    if compact:  # no compact pair shows them: read for the tooltips' pairs only
         later |= _TIP_DETAILS & wanted
     known: list[tuple[str, int, str]] = []
     if with_table:
@@ -589,7 +589,7 @@ def _table_rows(pairs: dict[tuple[str, str], list[_Dated]], which: list[tuple[st
         for iri, date in pairs[pair]:
             line = next(lines)
             rows.append((iri, date, *(read.get(line) or summary(line))))
-        out[pair] = rows if len(rows) == 1 else _latest_first(rows)
+        out[pair] = _latest_first(rows)
     return out
 
 

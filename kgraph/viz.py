@@ -295,6 +295,9 @@ def _rows(data: dict[str, Any]) -> list[Row]:
     return rows
 
 
+_UNSEEN: Any = object()
+
+
 def _compact(pairs: list[list[Row]], topic_ids: dict[str, int]
              ) -> tuple[list[list[list[Any]]], set[int]]:
     """Each pair's visits as ``[day, agreements, topic ids...]``, what the page's filters
@@ -306,8 +309,8 @@ def _compact(pairs: list[list[Row]], topic_ids: dict[str, int]
     for rows in pairs:
         visits = []
         for _iri, date, agreements, topics in rows:
-            day = days.get(date, -1)
-            if day == -1:
+            day = days.get(date, _UNSEEN)
+            if day is _UNSEEN:
                 day = days[date] = _day(date)
             found = ids.get(topics)
             if found is None:
