@@ -16,7 +16,12 @@ a scan of one predicate, no self-joins) and joins them in Python into a
   ``agreements``, ``sources`` (``{"url", "title"}``), ``methods`` (``kg:method``:
   "annotated", "extracted") and ``confidence`` (the highest ``kg:confidence``, or None);
   ``details`` is False for a pair whose people, sources and methods were not read (see
-  ``tip_pairs``).
+  ``tip_pairs``); ``rank`` is the pair's place in the order of the most visited first
+  (then those of the busiest regions, then by the regions' names), counted from 0;
+- with ``compact`` (what ``kgraph viz`` draws from), the pairs beyond the ``tip_pairs``
+  most visited carry only ``count``, ``first``, ``last``, ``details`` (False), ``rank``
+  and ``compact``: their visits as ``(iri, date, agreements, topics)`` tuples, latest
+  first (the ISO date or None, the number of agreements signed, the sorted topic labels).
 
 Filters select visits (``topics``, ``since``, ``until``, ``region_types``), then pairs
 (``min_visits``), then a neighbourhood (``around``); ``max_edges`` keeps the most visited
@@ -26,11 +31,15 @@ The graph's attributes: ``filters`` (in words), ``filter`` (the :class:`NetworkF
 
 Reading is planned for a large store on disk (100k visits): one scan of the visits
 (visitor, host), one of their dates, and the details only of the visits kept (by VALUES
-blocks when they are a minority); people and articles are read once each.
+blocks when they are a minority); people and articles are read once each. With the
+index's visit table and ``compact``, the compact pairs are read from the table alone,
+without a Python object per visit.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import heapq
 import itertools
 import math
@@ -181,6 +190,7 @@ def build_network(
     tip_visits: int = 0,
     tip_pairs: int = 0,
     level: str = "region",
+    compact: bool = False,
 ) -> "nx.DiGraph":
     """The visit network of the store at ``store`` (see the module docstring).
 
@@ -198,6 +208,8 @@ def build_network(
     visits of each pair, as a tooltip lists them (so the pair's ``leaders`` and ``sources``
     come from those visits only), and with ``tip_pairs`` (M > 0) only for the M most
     visited pairs. ``level`` is ``"region"`` or ``"province"`` (:data:`kgraph.levels.LEVELS`).
+    ``compact`` (with ``tip_pairs``) gives the other pairs in compact form only (see the
+    module docstring): the fastest network to draw from a large store.
 
     Raises :class:`~kgraph.errors.StoreError` for a missing or invalid store and
     :class:`~kgraph.errors.KGraphError` for an unknown topic, region type or region.
@@ -222,6 +234,7 @@ def build_network(
     for name in wanted:
         if name not in DETAILS:
             raise KGraphError(f"unknown detail {name!r}; expected some of {', '.join(DETAILS)}")
+
     def build() -> "nx.DiGraph":
         index = Index(store) if remote_endpoint(store) is None else None
         before = index.fresh_snapshot() if index is not None else None
@@ -232,26 +245,47 @@ def build_network(
             table = None  # a writer published meanwhile: the table may not be the graph's
         return network_from_graph(graph, flt, max_edges=max_edges, details=wanted,
                                   table=table, tip_visits=tip_visits, tip_pairs=tip_pairs,
-                                  level=level)
+                                  level=level, compact=compact)
 
     endpoint = remote_endpoint(store)
-    if endpoint is None:
-        return recovering(store, build)  # a damaged index is rebuilt
-    try:
-        return build()
-    except (ValueError, TypeError, KeyError, IndexError) as exc:  # values of the wrong kind
-        from .remote import RemoteError
+    with paused_gc():
+        if endpoint is None:
+            return recovering(store, build)  # a damaged index is rebuilt
+        try:
+            return build()
+        except (ValueError, TypeError, KeyError, IndexError) as exc:  # values of the wrong kind
+            from .remote import RemoteError
 
-        raise RemoteError(f"{endpoint.query} sent results kgraph cannot read: {exc}",
-                          url=endpoint.query) from None
+            raise RemoteError(f"{endpoint.query} sent results kgraph cannot read: {exc}",
+                              url=endpoint.query) from None
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Python's cycle collector paused: building a hundred thousand small objects that
+    are all kept would otherwise run it again and again over every object (a third of
+    the time of a network of 100k visits), to find nothing. Reference counting still
+    frees what is dropped."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _rows(graph: Any, query: str) -> Iterator[Any]:
     return iter(graph.query(_HEADER + query))
 
 
-def _values(var: str, iris: list[str]) -> Iterator[str]:
-    for block in blocks([f"<{iri}>" for iri in iris]):
+#: Queries run side by side (see :func:`_blocks_rows`).
+_WORKERS = min(4, os.cpu_count() or 1)
+
+
+def _values(var: str, iris: list[str], parts: int = 1) -> Iterator[str]:
+    """``VALUES ?var`` blocks of ``iris`` (see :func:`kgraph.views.blocks`)."""
+    for block in blocks([f"<{iri}>" for iri in iris], parts):
         yield f"VALUES ?{var} {{ {block} }}"
 
 
@@ -349,7 +383,8 @@ def _float(term: Any, limit: float = math.inf) -> float | None:
 def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
                        max_edges: int = 0, details: Iterable[str] = DETAILS,
                        table: "VisitTable | None" = None, tip_visits: int = 0,
-                       tip_pairs: int = 0, level: str = "region") -> "nx.DiGraph":
+                       tip_pairs: int = 0, level: str = "region",
+                       compact: bool = False) -> "nx.DiGraph":
     """The visit network of an open pyoxigraph store (see :func:`build_network`).
 
     ``table``, the visit table of the index snapshot ``graph`` is (see
@@ -389,62 +424,96 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
     # Counts of the whole (filtered) network, before keeping the top pairs.
     made: Counter[str] = Counter()
     received: Counter[str] = Counter()
-    partners: dict[str, Counter[tuple[str, int]]] = defaultdict(Counter)
+    # region → partner → [visits made to it, visits received from it]
+    partners: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for (a, b), vs in pairs.items():
-        made[a] += len(vs)
-        received[b] += len(vs)
+        n = len(vs)
+        made[a] += n
+        received[b] += n
         if a != b:  # a visit inside one province (--level province) is no partnership
-            partners[a][(b, 0)] += len(vs)
-            partners[b][(a, 1)] += len(vs)
+            out = partners[a].get(b)
+            if out is None:
+                out = partners[a][b] = [0, 0]
+            out[0] += n
+            inc = partners[b].get(a)
+            if inc is None:
+                inc = partners[b][a] = [0, 0]
+            inc[1] += n
     totals = {"regions": len(set(made) | set(received)), "pairs": len(pairs),
               "visits": sum(made.values())}
 
     # The most visited pairs first, then those of the busiest regions; the same order
     # whichever way the visits were read (kgraph.viz.ranked_edges draws them in it).
-    kept = sorted(pairs, key=lambda k: (
-        -len(pairs[k]), -(made[k[0]] + received[k[0]] + made[k[1]] + received[k[1]]),
-        regions.get(k[0], {}).get("label", ""), regions.get(k[1], {}).get("label", ""), k))
+    busy = {r: made[r] + received[r] for r in set(made) | set(received)}
+    names = {r: regions.get(r, {}).get("label", "") for r in busy}
+    kept = [k for *_key, k in sorted(
+        (-len(vs), -(busy[a] + busy[b]), names[a], names[b], (a, b))
+        for (a, b), vs in pairs.items())]
     if max_edges and len(kept) > max_edges:
         kept = kept[:max_edges]
-    # (IRI, date) pairs become visits, to carry details, only for the pairs kept.
+    tipped = kept[:tip_pairs] if tip_pairs else kept
+    with_table = dates_known and table is not None and table.details is not None
+    wanted = set(details) | (set() if dated or dates_known else {"dates"})
+    kinds = {k for name, k in (("topics", TOPIC), ("agreements", AGREEMENT)) if name in wanted}
+    # Compact pairs are only summed up, in rows: read from the table when there is one
+    # (below), else from their visits' details.
+    summed = kept[len(tipped):] if compact else []
+    in_rows = set(summed) if with_table else set()
+    # (IRI, date) pairs become visits, to carry details, for the other pairs.
     edges = {(a, b): [_Visit(iri, a, b, date) for iri, date in pairs[(a, b)]]
-             for a, b in kept}
+             for a, b in kept if (a, b) not in in_rows}
     visits = {v.iri: v for vs in edges.values() for v in vs}
     # Scanning reads every visit of the store; VALUES blocks cost more per visit.
     every = 2 * len(visits) >= read
-    wanted = set(details) | (set() if dated or dates_known else {"dates"})
     later = _TIP_DETAILS & wanted if tip_visits else set()
+    if compact:  # no compact pair shows them: read for the tooltips' pairs only
+        later |= _TIP_DETAILS & wanted
     known: list[tuple[str, int, str]] = []
-    if dates_known and table is not None and table.details is not None:
-        kinds = {k for name, k in (("topics", TOPIC), ("agreements", AGREEMENT)) if name in wanted}
+    if with_table:
         wanted -= {"topics", "agreements"}
-        known = _table_topics(visits, table, kinds, labels)
+        known = _table_topics(visits, table, kinds, labels)  # type: ignore[arg-type]
     if visits:
         _add_details(graph, visits, labels, wanted - later, every=every, known=known)
-    tipped = kept[:tip_pairs] if tip_pairs else kept
+    rows = {pair: [(v.iri, v.date, len(v.agreements), tuple(v.topics))
+                   for v in sorted(edges.pop(pair), key=_recency, reverse=True)]
+            for pair in summed if pair not in in_rows}
+    tips = None
     if visits and later:
         latest = {v.iri: v for pair in tipped
-                  for v in sorted(edges[pair], key=_recency, reverse=True)[:tip_visits]}
-        _add_details(graph, latest, labels, later, every=False)
+                  for v in sorted(edges[pair], key=_recency, reverse=True)[:tip_visits or None]}
+        # Read in the background (the store's queries let go of the GIL) while the nodes
+        # and the compact pairs are made; only their visits are touched meanwhile.
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1)
+        tips = pool.submit(_add_details, graph, latest, labels, later, every=False)
+        pool.shutdown(wait=False)
+    if in_rows:
+        rows.update(_table_rows(pairs, summed, table, kinds, labels))  # type: ignore[arg-type]
 
     net = nx.DiGraph(filters=flt.describe(), filter=flt, level=level, notes=notes, **totals)
+    for node in dict.fromkeys(node for pair in kept for node in pair):  # in order, once
+        data = dict(regions.get(node) or _unknown_region(node))
+        data["visits_made"], data["visits_received"] = made[node], received[node]
+        data["visits"] = made[node] + received[node]
+        data["partners"] = _partners(partners[node], regions)
+        net.add_node(node, **data)
+    for rank, (a, b) in enumerate(summed, start=len(kept) - len(summed)):
+        net.add_edge(a, b, **_summed_data(rows[(a, b)]), details=False, rank=rank)
+    if tips is not None:
+        tips.result()
     detailed = set(tipped) if later else None
-    for (a, b), vs in edges.items():
-        if not vs:
-            continue
+    for rank, (a, b) in enumerate(kept[:len(kept) - len(summed)]):
+        vs = edges[(a, b)]
         vs.sort(key=_recency, reverse=True)
-        for node in (a, b):
-            if node not in net:
-                data = dict(regions.get(node) or _unknown_region(node))
-                data["visits_made"], data["visits_received"] = made[node], received[node]
-                data["visits"] = made[node] + received[node]
-                data["partners"] = _partners(partners[node], regions)
-                net.add_node(node, **data)
-        net.add_edge(a, b, **_edge_data(vs), details=detailed is None or (a, b) in detailed)
+        net.add_edge(a, b, **_edge_data(vs), rank=rank,
+                     details=detailed is None or (a, b) in detailed)
     return net
 
 
 _Dated = tuple[str, "str | None"]  # a visit's IRI and date, before it gets details
+#: A visit in compact form: IRI, date (ISO, or None), agreements signed, topic labels.
+Row = tuple[str, "str | None", int, tuple[str, ...]]
 
 
 def _recency(v: _Visit) -> tuple[bool, str, str]:
@@ -497,7 +566,44 @@ def _pairs_from_table(graph: Any, table: "VisitTable", flt: NetworkFilter,
         if dated and (date is None or (since and date < since) or (until and date > until)):
             continue
         pairs[(a, b)].append((visit[1:-1], date))
-    return {(a[1:-1], b[1:-1]): vs for (a, b), vs in pairs.items()}, len(table.visits)
+    iri = {r: r[1:-1] for pair in pairs for r in pair}
+    return {(iri[a], iri[b]): vs for (a, b), vs in pairs.items()}, len(table.visits)
+
+
+def _table_rows(pairs: dict[tuple[str, str], list[_Dated]], which: list[tuple[str, str]],
+                table: "VisitTable", kinds: set[int], labels: dict[str, str]
+                ) -> dict[tuple[str, str], list[Row]]:
+    """The visits of the pairs ``which`` as compact rows, latest first, from the visit
+    table's details (``kinds``: the detail kinds wanted): the topics and agreements that
+    :func:`_table_topics` gives visits, without a Python object per visit. A line of
+    details is read once (visits with the same topics have the same line)."""
+    assert table.details is not None
+    want_topics, want_agreements = TOPIC in kinds, AGREEMENT in kinds
+    label_of: dict[str, str] = {}  # topic term → label
+    read: dict[str, tuple[int, tuple[str, ...]]] = {}  # a line → (agreements, topics)
+
+    def summary(line: str) -> tuple[int, tuple[str, ...]]:
+        cells = line.split("\t") if line else []
+        kind = [int(k) for k in cells[0::2]]
+        terms = {x for k, x in zip(kind, cells[1::2]) if k == TOPIC} if want_topics else ()
+        for x in terms:
+            if x not in label_of:
+                value = term_value(x)
+                label_of[x] = labels.get(value) or _local(value)
+        found = read[line] = (kind.count(AGREEMENT) if want_agreements else 0,
+                              tuple(sorted({label_of[x] for x in terms})))
+        return found
+
+    lines = iter(table.details.lines([f"<{iri}>" for pair in which
+                                      for iri, _date in pairs[pair]]))
+    out: dict[tuple[str, str], list[Row]] = {}
+    for pair in which:
+        rows = []
+        for iri, date in pairs[pair]:
+            line = next(lines)
+            rows.append((iri, date, *(read.get(line) or summary(line))))
+        out[pair] = _latest_first(rows)
+    return out
 
 
 def _table_topics(visits: dict[str, _Visit], table: "VisitTable", kinds: set[int],
@@ -523,13 +629,32 @@ def _table_topics(visits: dict[str, _Visit], table: "VisitTable", kinds: set[int
     return rest
 
 
-def _partners(counts: Counter[tuple[str, int]], regions: dict[str, dict[str, Any]],
+def _latest_first(rows: list[Row]) -> list[Row]:
+    """Rows in the order of :func:`_recency`, reversed: latest first, undated last."""
+    if len(rows) == 1:
+        return rows
+    return sorted(rows, key=lambda r: (r[1] is not None, r[1] or "", r[0]), reverse=True)
+
+
+def _summed_data(rows: list[Row]) -> dict[str, Any]:
+    """The data of a compact pair (its rows latest first, undated last)."""
+    if len(rows) == 1:
+        return {"count": 1, "first": rows[0][1], "last": rows[0][1], "compact": rows}
+    dates = [r[1] for r in rows if r[1]]
+    return {"count": len(rows), "first": dates[-1] if dates else None,
+            "last": dates[0] if dates else None, "compact": rows}
+
+
+def _partners(both: dict[str, list[int]], regions: dict[str, dict[str, Any]],
               top: int = 10) -> list[dict[str, Any]]:
-    both: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for (other, direction), n in counts.items():
-        both[other][direction] += n
-    ranked = heapq.nsmallest(top, both.items(), key=lambda kv: (
-        -sum(kv[1]), regions.get(kv[0], {}).get("label", kv[0])))
+    """A region's ``top`` partners, from its partner → [visits made, received]: the
+    most visits first, then by name."""
+    items: Iterable[tuple[str, list[int]]] = both.items()
+    if len(both) > top:  # only those with as many visits as the top-th can be in the top
+        least = heapq.nlargest(top, [out + inc for out, inc in both.values()])[-1]
+        items = [(k, v) for k, v in both.items() if v[0] + v[1] >= least]
+    ranked = heapq.nsmallest(top, items, key=lambda kv: (
+        -kv[1][0] - kv[1][1], regions.get(kv[0], {}).get("label", kv[0])))
     return [{"region": other, "label": regions.get(other, {}).get("label", _local(other)),
              "visited": out, "visited_by": inc} for other, (out, inc) in ranked]
 
@@ -544,7 +669,7 @@ def _detail_rows(graph: Any, query: str, visits: dict[str, "_Visit"],
     """(visit IRI, kind of detail, value) rows. They come as SPARQL TSV results, split
     here: over twice as fast as pyoxigraph's Python objects for these many rows."""
     queries = [query % _ALL_VISITS] if every else \
-        [query % block for block in _values("v", list(visits))]
+        [query % block for block in _values("v", list(visits), _WORKERS)]
     for v, k, x in _blocks_rows(graph, queries):
         yield v, int(k), x  # type: ignore[arg-type]
 
@@ -555,7 +680,7 @@ def _blocks_rows(graph: Any, queries: list[str]) -> Iterator[list[str | None]]:
         # pyoxigraph releases the GIL while it evaluates: use the machine's cores.
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
             results = list(pool.map(lambda text: _tsv(graph, text), queries))
     else:
         results = [_tsv(graph, text) for text in queries]
@@ -615,7 +740,7 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
         visit.topics.append(labels.get(topic) or _local(topic))
 
     people: dict[str, dict[str, Any]] = {}
-    blocks = _values("p", sorted({p for k in (2, 3) for _v, p in found[k]}))
+    blocks = _values("p", sorted({p for k in (2, 3) for _v, p in found[k]}), _WORKERS)
     for p, name, role in _blocks_rows(graph, [_Q_PEOPLE % b for b in blocks]):
         person = people.setdefault(p, {
             "name": name if name is not None else _local(p), "roles": set()})
@@ -635,7 +760,7 @@ def _add_details(graph: Any, visits: dict[str, _Visit], labels: dict[str, str],
         visit.agreements.append(agreement_labels.get(a) or _local(a))
 
     articles: dict[str, dict[str, str]] = {}
-    blocks = _values("a", sorted({a for _v, a in found[5]}))
+    blocks = _values("a", sorted({a for _v, a in found[5]}), _WORKERS)
     for a, url, title, label in _blocks_rows(graph, [_Q_ARTICLES % b for b in blocks]):
         if a not in articles:
             text = title if title is not None else label

@@ -64,6 +64,7 @@ _Q_VISITS_OF = _PREFIX + """SELECT DISTINCT ?v WHERE {
   { ?v kg:visitor ?g } UNION { ?v kg:hostedBy ?g }
 }"""
 _CHUNK = 4000
+_MIN_PART = 500  # terms worth a query of their own
 _DATE = re.compile(r'"(\d{4}-\d\d-\d\d)"\^\^<http://www\.w3\.org/2001/XMLSchema#date>')
 _DATES: dict[str, str | None] = {}  # date_value's answers (a few thousand distinct dates)
 _SIMPLE_STRING = re.compile(r'"(?:[^"\\]|\\["\\nrt])*"')
@@ -314,10 +315,13 @@ class VisitTable:
         table = cls()
         visits: dict[str, list[Combo]] = defaultdict(list)
         labels: dict[str, list[str]] = defaultdict(list)
+        # Regions and dates repeat: one string each (a third less memory at 100k visits).
+        term = {"": ""}.setdefault
         for line in text.split("\n"):
             cells = line.split("\t")
             if cells[0] == "V" and len(cells) == 5:
-                visits[cells[1]].append((cells[2], cells[3], cells[4]))
+                visits[cells[1]].append((term(cells[2], cells[2]), term(cells[3], cells[3]),
+                                         term(cells[4], cells[4])))
             elif cells[0] == "L" and len(cells) == 3:
                 labels[cells[1]].append(cells[2])
             elif line:
@@ -397,6 +401,20 @@ class Details:
                                            for i in range(0, len(cells), 2)]
         return found or []
 
+    def line(self, visit: str) -> str:
+        """A visit's details as the text of its line after the visit (kind TAB term TAB
+        kind TAB term ...; "" for none), without keeping them parsed: for reading many
+        visits once (visits with the same topics have the same line)."""
+        raw = self._raw.get(visit)
+        if raw is not None:
+            return raw
+        return "\t".join(f"{k}\t{x}" for k, x in self._parsed.get(visit, ()))
+
+    def lines(self, visits: list[str]) -> list[str]:
+        """:meth:`line` of each of ``visits``."""
+        raw = self._raw
+        return [raw[v] if v in raw else self.line(v) for v in visits]
+
     def set(self, visit: str, details: list[tuple[int, str]]) -> None:
         self._raw.pop(visit, None)
         self._parsed.pop(visit, None)
@@ -433,8 +451,11 @@ def _verified(header: str, text: str) -> str | None:
     return body
 
 
-def blocks(terms: list[str]) -> Iterator[str]:
+def blocks(terms: list[str], parts: int = 1) -> Iterator[str]:
     """``terms`` (written as in SPARQL) joined by spaces, a few thousand at a time: the
-    bodies of ``VALUES`` blocks."""
-    for i in range(0, len(terms), _CHUNK):
-        yield " ".join(terms[i:i + _CHUNK])
+    bodies of ``VALUES`` blocks; in at least ``parts`` blocks of even size when there
+    are enough terms (for queries run side by side)."""
+    count = max(-(-len(terms) // _CHUNK), parts if len(terms) >= parts * _MIN_PART else 1)
+    size = max(-(-len(terms) // count), 1)
+    for i in range(0, len(terms), size):
+        yield " ".join(terms[i:i + size])

@@ -37,6 +37,8 @@ from .viz_words import LANGS, describe_filter, say, words
 if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
     import networkx as nx
 
+    from .network import Row
+
 DEFAULT_TITLE = "kgraph: visits between regions"
 #: Pairs drawn at a time by default: a thousand arrows are a hairball, two hundred a map.
 DEFAULT_MAX_EDGES = 200
@@ -101,10 +103,14 @@ def is_safe_url(url: str | None) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _vis_assets() -> tuple[str, str]:
-    """The JS and CSS of the newest vis-network bundled in pyvis."""
-    import pyvis
+    """The JS and CSS of the newest vis-network bundled in pyvis (found without importing
+    pyvis, whose imports take a third of a second)."""
+    import importlib.util
 
-    lib = Path(pyvis.__file__).resolve().parent / "lib"
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or spec.origin is None:
+        raise KGraphError("the pyvis package is missing", hint="reinstall kgraph")
+    lib = Path(spec.origin).resolve().parent / "lib"
 
     def version(path: Path) -> tuple[int, ...]:
         return tuple(int(p) for p in re.findall(r"\d+", path.name))
@@ -247,11 +253,15 @@ def edge_width(count: int) -> float:
 
 def ranked_edges(net: "nx.DiGraph") -> list[tuple[str, str, dict[str, Any]]]:
     """The pairs of ``net`` in the order the page draws them: most visited first, then
-    those of the busiest regions, then by the regions' names."""
-    label = lambda n: net.nodes[n].get("label", n)  # noqa: E731
-    busy = lambda n: net.nodes[n].get("visits", 0)  # noqa: E731
-    return sorted(net.edges(data=True), key=lambda e: (
-        -e[2]["count"], -(busy(e[0]) + busy(e[1])), label(e[0]), label(e[1])))
+    those of the busiest regions, then by the regions' names (the ``rank`` that
+    :func:`kgraph.network.build_network` gives its pairs in this order)."""
+    edges = list(net.edges(data=True))
+    if all("rank" in d for _a, _b, d in edges):
+        return sorted(edges, key=lambda e: e[2]["rank"])
+    label = {n: d.get("label", n) for n, d in net.nodes(data=True)}
+    busy = {n: d.get("visits", 0) for n, d in net.nodes(data=True)}
+    return sorted(edges, key=lambda e: (
+        -e[2]["count"], -(busy[e[0]] + busy[e[1]]), label[e[0]], label[e[1]]))
 
 
 _SHORT = (("Kabupaten Administrasi ", "Kab. Adm. "), ("Kota Administrasi ", "Kota Adm. "),
@@ -275,10 +285,39 @@ def _day(date: str | None) -> int | None:
         return None
 
 
-def _compact(visits: list[dict[str, Any]], topic_ids: dict[str, int]) -> list[list[Any]]:
-    """Each visit as ``[day, agreements, topic ids...]``, what the page's filters read."""
-    return [[_day(v.get("date")), len(v.get("agreements", ())),
-             *sorted(topic_ids[t] for t in set(v.get("topics", ())))] for v in visits]
+def _rows(data: dict[str, Any]) -> list[Row]:
+    """A pair's visits as (IRI, date, agreements, topics) rows: its ``compact`` form (see
+    :func:`kgraph.network.build_network`), else read from its visits."""
+    rows = data.get("compact")
+    if rows is None:
+        rows = [(v.get("iri", ""), v.get("date"), len(v.get("agreements", ())),
+                 tuple(v.get("topics", ()))) for v in data["visits"]]
+    return rows
+
+
+_UNSEEN: Any = object()
+
+
+def _compact(pairs: list[list[Row]], topic_ids: dict[str, int]
+             ) -> tuple[list[list[list[Any]]], set[int]]:
+    """Each pair's visits as ``[day, agreements, topic ids...]``, what the page's filters
+    read, and the days seen; the day of a date and the ids of a set of topics are worked
+    out once (a hundred thousand visits have a few thousand dates)."""
+    days: dict[str | None, int | None] = {}
+    ids: dict[tuple[str, ...], list[int]] = {}
+    out = []
+    for rows in pairs:
+        visits = []
+        for _iri, date, agreements, topics in rows:
+            day = days.get(date, _UNSEEN)
+            if day is _UNSEEN:
+                day = days[date] = _day(date)
+            found = ids.get(topics)
+            if found is None:
+                found = ids[topics] = sorted({topic_ids[t] for t in topics})
+            visits.append([day, agreements, *found])
+        out.append(visits)
+    return out, {day for day in days.values() if day is not None}
 
 
 def _check(layout: str, color_by: str, max_edges: int, lang: str) -> None:
@@ -301,10 +340,15 @@ def page_data(net: nx.DiGraph, *, title: str | None = None, color_by: str = "typ
     shown = sorted({n for a, b, _d in edges for n in (a, b)},
                    key=lambda n: (net.nodes[n].get("code") or "~", net.nodes[n]["label"]))
     ids = {n: i for i, n in enumerate(shown)}
-    topic_count: Counter[str] = Counter(t for _a, _b, d in edges for v in d["visits"]
-                                        for t in set(v.get("topics", ())))
+    rows = [_rows(d) for _a, _b, d in edges]
+    topic_sets: Counter[tuple[str, ...]] = Counter(r[3] for pair in rows for r in pair)
+    topic_count: Counter[str] = Counter()
+    for labels, n in topic_sets.items():
+        for t in set(labels):
+            topic_count[t] += n
     topics = sorted(topic_count, key=lambda t: (-topic_count[t], t))
     topic_ids = {t: i for i, t in enumerate(topics)}
+    compact, days = _compact(rows, topic_ids)
 
     legend: dict[Any, tuple[str, str]] = {}
     places, unplaced = geo.places(net, shown) if layout == "geo" else ({}, [])
@@ -324,8 +368,8 @@ def page_data(net: nx.DiGraph, *, title: str | None = None, color_by: str = "typ
 
     out_edges = []
     for rank, (a, b, d) in enumerate(edges):
-        edge: dict[str, Any] = {"f": ids[a], "t": ids[b], "v": _compact(d["visits"], topic_ids)}
-        if rank < TIP_PAIRS and d.get("details", True):
+        edge: dict[str, Any] = {"f": ids[a], "t": ids[b], "v": compact[rank]}
+        if rank < TIP_PAIRS and d.get("details", True) and "visits" in d:
             edge["tip"] = _visit_lines(d)
         out_edges.append(edge)
 
@@ -349,8 +393,7 @@ def page_data(net: nx.DiGraph, *, title: str | None = None, color_by: str = "typ
     flt = net.graph.get("filter")
     legend_items = sorted(legend.values(),
                           key=lambda lc: (lc[1] == _TYPE_COLORS[None], lc[0]))
-    years = sorted({dt.date.fromordinal(v[0] + _EPOCH).year
-                    for e in out_edges for v in e["v"] if v[0] is not None})
+    years = sorted({dt.date.fromordinal(day + _EPOCH).year for day in days})
     return {
         "title": title or str(table["title"]),
         "lang": lang,
@@ -376,6 +419,13 @@ def page_data(net: nx.DiGraph, *, title: str | None = None, color_by: str = "typ
 
 
 def _render(net: nx.DiGraph, **options: Any) -> tuple[str, dict[str, Any]]:
+    from .network import paused_gc
+
+    with paused_gc():
+        return _render_page(net, **options)
+
+
+def _render_page(net: nx.DiGraph, **options: Any) -> tuple[str, dict[str, Any]]:
     data = page_data(net, **options)
     vis_js, vis_css = _vis_assets()
     app_js = (_TEMPLATES / "graph.js").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from kgraph.index import Index
 from kgraph.network import NetworkFilter, network_from_graph
 from kgraph.query import preset, query, run_preset
 from kgraph.store import open_graph
-from kgraph.views import DETAILS_FILE, FILE_NAME, VisitTable, term_value
+from kgraph.views import DETAILS_FILE, FILE_NAME, VisitTable, blocks, term_value
 
 from conftest import write_article
 
@@ -285,3 +285,60 @@ def test_a_table_of_an_earlier_version_is_computed_again(store):
     assert VisitTable.load(snapshot) is None
     assert shortcut_pairs(store) == expected
     assert VisitTable.load(snapshot) is not None
+
+
+def _rows_of(data: dict) -> list[tuple]:
+    """A full pair's visits as the compact rows of kgraph.network (IRI, date, agreements,
+    topics)."""
+    return [(v["iri"], v["date"], len(v["agreements"]), tuple(v["topics"]))
+            for v in data["visits"]]
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=lambda f: ";".join(f.describe()) or "all")
+def test_the_compact_network_sums_up_the_visits_of_the_full_one(store, flt):
+    """``compact`` (what kgraph viz draws from) keeps the most visited pairs in full and
+    sums up the others in rows: read from the visit table, they equal the rows of the
+    full network's visits and the rows read from the graph without the table."""
+    graph = open_graph(store)
+    table = Index(store).snapshot_table(details=True)
+    full = edges(network_from_graph(graph, flt, table=table))
+    fast = network_from_graph(graph, flt, table=table, compact=True, tip_visits=1, tip_pairs=1)
+    slow = network_from_graph(graph, flt, compact=True, tip_visits=1, tip_pairs=1)
+    assert list(fast.edges(data=True)) == list(slow.edges(data=True))
+    assert dict(fast.nodes(data=True)) == dict(slow.nodes(data=True))
+    assert fast.graph == slow.graph
+    summed = {k: d for k, d in edges(fast).items() if "compact" in d}
+    assert fast.number_of_edges() == len(full) == len(summed) + 1
+    for key, data in summed.items():
+        assert set(data) == {"count", "first", "last", "compact", "details", "rank"}
+        assert data["compact"] == _rows_of(full[key])
+        assert [data[k] for k in ("count", "first", "last", "rank")] == \
+            [full[key][k] for k in ("count", "first", "last", "rank")]
+    (top,) = [k for k in edges(fast) if k not in summed]
+    assert edges(fast)[top]["visits"][0]["leaders"]  # the tooltip's details
+    assert any(r[2] for d in summed.values() for r in d["compact"]) or flt.topics or flt.around
+
+
+def test_details_lines_are_the_same_read_or_parsed(store):
+    table = Index(store).snapshot_table(details=True)
+    assert table is not None and table.details is not None
+    visits = sorted(table.details.visits())
+    lines = {v: table.details.line(v) for v in visits}
+    assert all(lines.values()) and table.details.line("<https://example.org/none>") == ""
+    for v in visits[::2]:
+        table.details.get(v)  # now parsed
+    assert {v: table.details.line(v) for v in visits} == lines
+    assert table.details.lines(visits) == [lines[v] for v in visits]
+
+
+@pytest.mark.parametrize("count, parts, sizes", [
+    (0, 1, []), (10, 2, [10]), (1000, 2, [500, 500]), (5000, 2, [2500, 2500]),
+    (4001, 1, [2001, 2000]), (9000, 2, [3000, 3000, 3000]), (12000, 4, [3000] * 4),
+])
+def test_values_blocks_are_even_and_keep_every_term_in_order(count, parts, sizes):
+    """Queries run side by side take as long as their largest block: blocks of even
+    size, at most 4000 terms, in as many parts as asked when each has 500 terms."""
+    terms = [f"<https://example.org/{i}>" for i in range(count)]
+    found = [block.split(" ") for block in blocks(terms, parts)]
+    assert [len(b) for b in found] == sizes
+    assert [t for b in found for t in b] == terms

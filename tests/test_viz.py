@@ -461,6 +461,19 @@ def test_viz_to_stdout(invoke, annotated_store):
     assert page_json(result.stdout)["summary"] == "3 regions · 2 visits · 2 pairs"
 
 
+def test_viz_draws_the_page_of_the_full_network(invoke, example_store, monkeypatch):
+    """The command reads the network in compact form beyond the tooltips' pairs (here
+    two of them) and draws the same page as from the full network."""
+    from kgraph import viz
+
+    monkeypatch.setattr(viz, "TIP_PAIRS", 2)
+    result = invoke("viz", "--store", str(example_store), "-o", "-", "--layout", "geo")
+    assert result.exit_code == 0
+    expected = render_html(build_network(example_store), layout="geo")
+    assert result.stdout == expected
+    assert sum("tip" in e for e in page_json(expected)["edges"]) == 2
+
+
 def test_viz_open_launches_the_page(annotated_store, tmp_path):
     """--open hands the page to the browser $BROWSER names (here a script that notes it)."""
     import subprocess
@@ -639,6 +652,48 @@ def test_tooltips_list_details_of_the_most_visited_pairs_only(annotated_store):
     data = page_data(net)
     assert sum("tip" in e for e in data["edges"]) == 2
     assert all(len(e["v"]) == 1 for e in data["edges"])
+
+
+@pytest.mark.parametrize("layout", ["force", "geo"])
+def test_the_compact_network_draws_the_same_page(tmp_path, layout):
+    """kgraph viz reads the pairs beyond the tooltips' in compact form: the page is the
+    same as from the full network (pairs, visits, topics, years, notes, tooltips)."""
+    from kgraph import ingest
+    from kgraph.viz import ranked_edges
+
+    paths = [write_article(tmp_path, f"j{i}.md", PLAIN.replace("2025-03-04", f"202{i}-03-0{i + 1}")
+                           .replace("berita/plain", f"berita/j{i}")
+                           .replace("topics: [PAD]", "topics: [PAD, pajak daerah]\n    agreement: "
+                                    f"{{type: Nota Kesepahaman, subject: pajak {i}}}"))
+             for i in range(3)]
+    for name, visitor, host, date in (("s", "Pemkot Serang", "Pemkot Malang", "2024-05-06"),
+                                      ("p", "Pemko Padang", "Pemko Pekanbaru", "2023-01-02"),
+                                      ("q", "Pemko Padang", "Pemko Pekanbaru", None)):
+        text = PLAIN.replace("Pemkot Jambi", visitor).replace("host: Pemkot Malang",
+                                                               f"host: {host}")
+        text = text.replace("date: 2025-03-04", f"date: {date}" if date else "")
+        paths.append(write_article(tmp_path, f"{name}.md", text.replace("berita/plain",
+                                                                        f"berita/{name}")))
+    store = tmp_path / "s.ttl"
+    assert ingest(paths + [EXAMPLES / "articles"], store=store).ok
+    full = build_network(store, tip_visits=5, tip_pairs=2)
+    compact = build_network(store, tip_visits=5, tip_pairs=2, compact=True)
+    assert sum("compact" in d for _a, _b, d in compact.edges(data=True)) == \
+        compact.number_of_edges() - 2 > 0
+    data = page_data(compact, layout=layout, max_edges=3)
+    assert data == page_data(full, layout=layout, max_edges=3)
+    assert sum("tip" in e for e in data["edges"]) == 2
+    assert data["years"] == [2020, 2026]
+    from collections import Counter
+
+    visits = [v for _a, _b, d in full.edges(data=True) for v in d["visits"]]
+    assert dict(data["topics"]) == Counter(t for v in visits for t in v["topics"])
+    assert sum(v[1] for e in data["edges"] for v in e["v"]) == \
+        sum(len(v["agreements"]) for v in visits) >= 3
+    # A network made elsewhere, without ranks, is drawn in the same order.
+    for _a, _b, d in full.edges(data=True):
+        del d["rank"]
+    assert [e[:2] for e in ranked_edges(full)] == [e[:2] for e in ranked_edges(compact)]
 
 
 def test_tooltips_say_how_each_visit_was_read(example_store):
