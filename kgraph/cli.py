@@ -551,7 +551,7 @@ def topics(fmt: str, full: bool) -> None:
         kgraph topics
         kgraph topics --format json
     """
-    from .namespace import TOPIC_NS
+    from .rdf.namespace import TOPIC_NS
     from .table import render as text_table
     from .topics import default_scheme
 

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from .errors import KGraphError, UsageError
-from .namespace import DATA_PREFIXES, PREFIXES
+from .rdf.namespace import DATA_PREFIXES, PREFIXES
 from .store import DEFAULT_STORE, atomic_write, open_graph, recovering, sorted_nt_lines, writer
 from .views import finite_number
 

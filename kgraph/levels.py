@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, TypeVar
 
 from .errors import KGraphError
-from .namespace import DATA_PREFIXES
+from .rdf.namespace import DATA_PREFIXES
 
 #: The levels a network can be drawn at.
 LEVELS = ("region", "province")

@@ -23,7 +23,7 @@ from .errors import ArticleError
 from .gazetteer import (
     BODY_COUNCIL, BODY_GOVERNMENT, Gazetteer, GovernmentMention, Region, slug,
 )
-from .namespace import DATA_PREFIXES, KG, RDF, RDFS, SCHEMA, SKOS, TOPIC_NS, XSD
+from .rdf.namespace import DATA_PREFIXES, KG, RDF, RDFS, SCHEMA, SKOS, TOPIC_NS, XSD
 from .names import clean_name, clean_role, name_key
 from .topics import TopicScheme, topic_key, topic_slug
 

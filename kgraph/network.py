@@ -52,7 +52,7 @@ import pyoxigraph as ox
 
 from .errors import KGraphError, UsageError
 from .levels import at_level, check_level
-from .namespace import DATA_PREFIXES, PREFIXES
+from .rdf.namespace import DATA_PREFIXES, PREFIXES
 from .views import (AGREEMENT, TOPIC, VisitTable, blocks, date_value, finite_number, select_tsv,
                     term_value, tsv_rows)
 

@@ -30,15 +30,15 @@ from typing import TYPE_CHECKING, Callable, Mapping, Union
 import pyoxigraph as ox
 
 from .errors import KGraphError, KGraphWarning, UsageError
-from .namespace import DATA_PREFIXES, PREFIXES
+from .rdf.namespace import DATA_PREFIXES, PREFIXES
 from .index import Index, damaged
-from .sparql_text import (
-    UPDATE_WORDS, SparqlTextError, blank_opaque, calls_service, declared_prefixes,
-    line_column, misspelt_keyword, prefixed_names, query_form, star_order, tokens,
+from .rdf.sparql_text import (
+    UPDATE_WORDS, SparqlTextError, blank_opaque, calls_service, declared_prefixes, line_column,
+    misspelt_keyword, prefixed_names, query_form, star_order, tokens,
 )
 from .store import DEFAULT_STORE, open_graph, recovering, remote_endpoint
 from .table import render as text_table
-from .turtle import TurtleWriter
+from .rdf.turtle import TurtleWriter
 
 if TYPE_CHECKING:
     from .remote import Endpoint

@@ -27,9 +27,9 @@ from filelock import FileLock, Timeout
 from .articles import file_kind
 from .errors import StoreError
 from .mapping import ArticleGraph
-from .namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
+from .rdf.namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
 from .index import FileState, Index, count_triples, damaged, lock_exclusive
-from .turtle import TurtleWriter, subject_key
+from .rdf.turtle import TurtleWriter, subject_key
 from .views import VisitTable
 
 if TYPE_CHECKING:

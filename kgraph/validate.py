@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 
 from .errors import StoreError
-from .resources import ontology_path
+from .rdf.resources import ontology_path
 from .store import DEFAULT_STORE, load_graph, serialize
 
 

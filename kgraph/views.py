@@ -35,7 +35,7 @@ from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .namespace import PREFIXES
+from .rdf.namespace import PREFIXES
 
 FILE_NAME = "visits.tsv"
 #: The visits' topics and agreements (read by the network, not by ``--preset pairs``).

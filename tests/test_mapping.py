@@ -8,7 +8,7 @@ from kgraph.articles import parse_article
 from kgraph.errors import ArticleError
 from kgraph.gazetteer import Gazetteer
 from kgraph.mapping import Mapper
-from kgraph.namespace import DATA_PREFIXES, KG, RDF, RDFS, TOPIC_NS
+from kgraph.rdf.namespace import DATA_PREFIXES, KG, RDF, RDFS, TOPIC_NS
 from kgraph.topics import default_scheme
 
 

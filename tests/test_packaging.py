@@ -62,7 +62,7 @@ def test_installed_wheel_ingests_outside_the_checkout(wheel, tmp_path):
     article = tmp_path / "a.md"
     article.write_text("---\nurl: https://example.org/x\nvisits:\n  - visitor: Pemkot Jambi\n"
                        "    host: Pemkot Malang\n    topics: [PAD]\n---\nbody\n", encoding="utf-8")
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import kgraph, kgraph.resources as r;"
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import kgraph, kgraph.rdf.resources as r;"
             "assert kgraph.__file__.startswith(sys.argv[1]), kgraph.__file__;"
             "assert str(r.ontology_path('topics.ttl')).startswith(sys.argv[1]);"
             "print(kgraph.ingest([sys.argv[2], sys.argv[4]], store=sys.argv[3]).summary());"

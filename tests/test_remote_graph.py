@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from kgraph.articles import iter_article_paths
-from kgraph.namespace import DATA_PREFIXES
+from kgraph.rdf.namespace import DATA_PREFIXES
 from kgraph.network import network_from_graph
 from kgraph.query import BOUND_PREFIXES, presets
 from kgraph.remote import Client, Endpoint, RemoteError

@@ -17,7 +17,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from kgraph import ingest, validate
 from kgraph.articles import parse_article
 from kgraph.errors import ArticleError
-from kgraph.namespace import KG_NS
+from kgraph.rdf.namespace import KG_NS
 from kgraph.store import load_graph, open_graph, serialize
 
 from conftest import EXAMPLES

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
+_HERE = Path(__file__).resolve().parent.parent  # kgraph/ (this module is in kgraph/rdf/)
 
 
 def ontology_path(name: str) -> Path:
