@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .errors import ArticleError, printable
-from .names import name_key
+from .resolve.names import name_key
 
 try:  # the C loader is much faster; both are safe loaders
     from yaml import CSafeLoader as _SafeLoader

@@ -553,7 +553,7 @@ def topics(fmt: str, full: bool) -> None:
     """
     from .rdf.namespace import TOPIC_NS
     from .table import render as text_table
-    from .topics import default_scheme
+    from .resolve.topics import default_scheme
 
     listing = default_scheme().listing()
     if fmt == "json":

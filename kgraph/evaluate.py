@@ -34,8 +34,8 @@ from .errors import ArticleError, KGraphError
 from .extract import ExtractedVisit, extract
 from .extract.agreements import canonical_type
 from .extract.regions import default_matcher
-from .gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region, normalize
-from .topics import default_scheme
+from .resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region, normalize
+from .resolve.topics import default_scheme
 
 FIELDS = ("date", "leader", "receiver", "agreement")
 BANDS = (0.9, 0.8, 0.7, 0.6, 0.0)

@@ -10,10 +10,10 @@ from .articles import (
     DEFAULT_MAX_BYTES, READERS, Article, ArticleFiles, find_article_files, read_article,
 )
 from .errors import ArticleError, printable
-from .gazetteer import Gazetteer
+from .resolve.gazetteer import Gazetteer
 from .mapping import Mapper
 from .store import DEFAULT_STORE, TurtleStore, recovering, remote_endpoint, require_folder
-from .topics import default_scheme
+from .resolve.topics import default_scheme
 
 if TYPE_CHECKING:
     from .fetch import FetchReport

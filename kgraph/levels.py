@@ -33,7 +33,7 @@ def province_iri(code: str) -> str:
 def province_node(code: str, fallback: dict[str, Any] | None = None) -> dict[str, Any]:
     """The node data of a province, from the gazetteer (else from ``fallback``, a member
     region's data, for a province the gazetteer does not know)."""
-    from .gazetteer import Gazetteer
+    from .resolve.gazetteer import Gazetteer
 
     region = Gazetteer.default().by_code(code)
     if region is not None:

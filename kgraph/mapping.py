@@ -20,12 +20,12 @@ from pyoxigraph import Literal, NamedNode
 
 from .articles import Article, PersonRef, VisitAnnotation
 from .errors import ArticleError
-from .gazetteer import (
+from .resolve.gazetteer import (
     BODY_COUNCIL, BODY_GOVERNMENT, Gazetteer, GovernmentMention, Region, slug,
 )
 from .rdf.namespace import DATA_PREFIXES, KG, RDF, RDFS, SCHEMA, SKOS, TOPIC_NS, XSD
-from .names import clean_name, clean_role, name_key
-from .topics import TopicScheme, topic_key, topic_slug
+from .resolve.names import clean_name, clean_role, name_key
+from .resolve.topics import TopicScheme, topic_key, topic_slug
 
 Triple = tuple[NamedNode, NamedNode, "NamedNode | Literal"]
 

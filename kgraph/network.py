@@ -301,7 +301,7 @@ def _topic_labels(graph: Any) -> dict[str, str]:
 
 
 def _topic_iris(graph: Any, wanted: tuple[str, ...], labels: dict[str, str]) -> list[str]:
-    from .topics import default_scheme, topic_key
+    from .resolve.topics import default_scheme, topic_key
 
     by_key: dict[str, set[str]] = defaultdict(set)
     for t, label in _rows(graph, _Q_TOPIC_LABELS):
@@ -842,7 +842,7 @@ def find_region(net: "nx.DiGraph | None", text: str, *,
     unresolved region, or a mention the gazetteer resolves ("Pemkot Malang"); a region
     of the gazetteer that is not among them is still its IRI (it has no visits). Raises
     :class:`~kgraph.errors.UsageError` when no region or several match."""
-    from .gazetteer import Gazetteer, normalize
+    from .resolve.gazetteer import Gazetteer, normalize
 
     pool = regions if regions is not None else dict(net.nodes(data=True)) if net is not None else {}
     wanted = text.strip()
@@ -871,7 +871,7 @@ def find_region(net: "nx.DiGraph | None", text: str, *,
 
 def _gazetteer_name(iri: str) -> str:
     """The official name and code of a region IRI of the gazetteer ("Kota Medan (12.71)")."""
-    from .gazetteer import Gazetteer
+    from .resolve.gazetteer import Gazetteer
 
     code = iri.rpartition("/")[2]
     region = Gazetteer.default().by_code(code)

@@ -274,7 +274,7 @@ _REGION_BY_LABEL = """SELECT ?name ?region WHERE {
 def _region(value: str, graph: ox.Store) -> Term:
     """A region by code ("35.73"), official name ("Kota Malang"), a mention the gazetteer
     resolves ("Pemkot Malang", "Jatim"), or the label of an unresolved region in the store."""
-    from .gazetteer import Gazetteer
+    from .resolve.gazetteer import Gazetteer
 
     value = value.strip()
     gazetteer = Gazetteer.default()

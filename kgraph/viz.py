@@ -152,7 +152,7 @@ def _environment() -> Any:
 
 
 def _province_colors() -> dict[str, str]:
-    from .gazetteer import Gazetteer
+    from .resolve.gazetteer import Gazetteer
 
     codes = sorted(r.code for r in Gazetteer.default().provinces)
     colors = {}

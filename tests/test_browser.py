@@ -552,7 +552,7 @@ def test_a_thousand_visits_stay_legible(browser, tmp_path):
     """1,000 visits among 300 regions: the page draws the budget's pairs with a note on
     what it leaves out, faint lines for the fewest visits, and labels that never overlap."""
     from kgraph import ingest
-    from kgraph.gazetteer import Gazetteer
+    from kgraph.resolve.gazetteer import Gazetteer
 
     import random
 

@@ -9,7 +9,7 @@ from kgraph.articles import parse_article
 from kgraph.extract import extract, party_name
 from kgraph.extract.dates import find_dates
 from kgraph.extract.regions import default_matcher
-from kgraph.gazetteer import Gazetteer
+from kgraph.resolve.gazetteer import Gazetteer
 
 from conftest import EXAMPLES
 

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from kgraph import ingest
 from kgraph.articles import ARTICLE_KEYS, VISIT_KEYS, parse_article, read_article
 from kgraph.errors import ArticleError, KGraphError
-from kgraph.gazetteer import Gazetteer
+from kgraph.resolve.gazetteer import Gazetteer
 from kgraph.mapping import Mapper
-from kgraph.topics import default_scheme
+from kgraph.resolve.topics import default_scheme
 
 from helpers.corpus import TOPICS, article_text, mentions, url_of, urls_in_file
 

@@ -586,7 +586,7 @@ def _on_land(rings, lon: float, lat: float) -> bool:
 def test_the_coastline_is_indonesia():
     """The gazetteer's regions (their seats, often on the coast) lie on the outline's land,
     and the seas between the islands are not land."""
-    from kgraph.gazetteer import Gazetteer
+    from kgraph.resolve.gazetteer import Gazetteer
 
     rings = _land_rings()
     frame = (84.0, -22.0, 152.0, 18.0)

@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..articles import AgreementRef, Article, PersonRef, VisitAnnotation
-from ..gazetteer import BODY_COUNCIL, Region
+from ..resolve.gazetteer import BODY_COUNCIL, Region
 from .assemble import confidence, group_claims
 from .claims import Claim, read_claims
 from .context import Context, Party

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..gazetteer import BODY_COUNCIL
+from ..resolve.gazetteer import BODY_COUNCIL
 from .context import Context, Party
 from .patterns import (
     ANAPHORA_RE, BARE_COUNCIL_RE, DESTINATION_RE, DIRECT_GO_RE, ENUMERATION_RE, GO_GAP_MAX, GO_RE, GROUP_RE,

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..articles import AgreementRef, PersonRef
-from ..gazetteer import Region
+from ..resolve.gazetteer import Region
 from .agreements import find_agreement
 from .context import Context
 from .dates import find_dates

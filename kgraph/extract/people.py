@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
-from ..names import clean_name, clean_role
+from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
+from ..resolve.names import clean_name, clean_role
 from .regions import Mention, RegionMatcher
 from .roles import FIELD, ROLE_HEAD_RE, ROLE_TAIL_RE, rank, role_body, role_level
 

@@ -35,7 +35,7 @@ __all__ = [
     "slug",
 ]
 
-DATA_PATH = Path(__file__).parent / "data" / "regions.csv"
+DATA_PATH = Path(__file__).parent.parent / "data" / "regions.csv"  # in kgraph/data/
 
 BODY_GOVERNMENT = "pemerintah"
 BODY_COUNCIL = "dprd"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .rdf.namespace import RDF_NS, SKOS_NS
-from .rdf.resources import ontology_path
+from ..rdf.namespace import RDF_NS, SKOS_NS
+from ..rdf.resources import ontology_path
 
 
 @dataclass(frozen=True)
