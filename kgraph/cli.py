@@ -8,7 +8,7 @@ import warnings
 import click
 
 from . import __version__
-from .articles import DEFAULT_MAX_BYTES, find_article_files, iter_article_paths
+from .read.files import DEFAULT_MAX_BYTES, find_article_files, iter_article_paths
 from .errors import KGraphError, KGraphWarning, UsageError
 from .fetch_cli import echo_fetch_outcomes, fetch_command, web_options
 from .options import (
@@ -99,7 +99,7 @@ def ingest(paths: tuple[str, ...], store: str, max_size: int, follow_symlinks: b
     """
     from .ingest import ingest as run_ingest
 
-    from .webpage import is_url
+    from .read.webpage import is_url
 
     web = web_options(delay, timeout, retries)
     if any(is_url(p) for p in paths):  # fetched first: no bar of files

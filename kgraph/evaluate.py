@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .articles import Article, PersonRef, VisitAnnotation, iter_article_paths, parse_article, \
-    read_article
+from .read.article import Article, PersonRef, VisitAnnotation
+from .read.files import iter_article_paths, read_article
+from .read.frontmatter import parse_article
 from .errors import ArticleError, KGraphError
 from .extract import ExtractedVisit, extract
 from .extract.agreements import canonical_type

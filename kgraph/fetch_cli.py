@@ -24,7 +24,7 @@ def read_url_list(name: str) -> list[str]:
 
 
 def web_options(delay: float, timeout: float, retries: int, max_size: int | None = None):  # type: ignore[no-untyped-def]
-    from .web import WebOptions
+    from .read.web import WebOptions
 
     extra = {"max_bytes": max_size} if max_size is not None else {}
     return WebOptions(delay=delay, timeout=timeout, retries=retries, **extra)

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from .articles import (
-    DEFAULT_MAX_BYTES, READERS, Article, ArticleFiles, find_article_files, read_article,
-)
+from .read.files import DEFAULT_MAX_BYTES, READERS, ArticleFiles, find_article_files, read_article
+from .read.article import Article
 from .errors import ArticleError, printable
 from .resolve.gazetteer import Gazetteer
 from .mapping import Mapper
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
     from .fetch import FetchReport
     from .remote import Endpoint
     from .remote_graph import RemoteStore
-    from .web import WebOptions
+    from .read.web import WebOptions
 
 
 #: Articles written to the index in one transaction.
@@ -187,7 +186,7 @@ def _store_articles(files: list[str], target: "TurtleStore | RemoteStore",
 def _fetch_urls(paths: list, store: "str | os.PathLike[str] | Endpoint", report: IngestReport,
                 web_options: "WebOptions | None") -> list:
     """``paths`` with each http(s) URL replaced by the article file fetched from it."""
-    from .webpage import is_url
+    from .read.webpage import is_url
 
     urls = [str(p) for p in paths if is_url(str(p))]
     if not urls:

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode
 
-from .articles import Article, PersonRef, VisitAnnotation
+from .read.article import Article, PersonRef, VisitAnnotation
 from .errors import ArticleError
 from .resolve.gazetteer import (
     BODY_COUNCIL, BODY_GOVERNMENT, Gazetteer, GovernmentMention, Region, slug,

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Generator, Iterable, Iterator, TypeV
 import pyoxigraph as ox
 from filelock import FileLock, Timeout
 
-from .articles import file_kind
+from .read.files import file_kind
 from .errors import StoreError
 from .mapping import ArticleGraph
 from .rdf.namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS

@@ -8,10 +8,11 @@ import re
 import pytest
 
 from kgraph import __version__, ingest
-from kgraph.articles import parse_article, read_article
+from kgraph.read.frontmatter import parse_article
+from kgraph.read.files import read_article
 from kgraph.extract import extract
 from kgraph.fetch import STATE_FILE, articles_dir, fetch
-from kgraph.web import WebOptions
+from kgraph.read.web import WebOptions
 
 from helpers.newssite import BANYUMAS, LOMBOK_TIMUR, PONTIANAK, PUBLISHER
 

@@ -19,7 +19,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kgraph import ingest
-from kgraph.articles import ARTICLE_KEYS, VISIT_KEYS, parse_article, read_article
+from kgraph.read.frontmatter import ARTICLE_KEYS, VISIT_KEYS, parse_article
+from kgraph.read.files import read_article
 from kgraph.errors import ArticleError, KGraphError
 from kgraph.resolve.gazetteer import Gazetteer
 from kgraph.mapping import Mapper

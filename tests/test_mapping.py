@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from kgraph.articles import parse_article
+from kgraph.read.frontmatter import parse_article
 from kgraph.errors import ArticleError
 from kgraph.resolve.gazetteer import Gazetteer
 from kgraph.mapping import Mapper

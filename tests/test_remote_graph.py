@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from kgraph.articles import iter_article_paths
+from kgraph.read.files import iter_article_paths
 from kgraph.rdf.namespace import DATA_PREFIXES
 from kgraph.network import network_from_graph
 from kgraph.query import BOUND_PREFIXES, presets

@@ -270,7 +270,7 @@ def test_a_store_that_keyed_urlless_articles_by_path_is_migrated(tmp_path, monke
     again (from the same folder) retracts that article, so no stale duplicate stays."""
     import importlib
 
-    from kgraph.articles import Article
+    from kgraph.read.article import Article
 
     ingest_module = importlib.import_module("kgraph.ingest")  # kgraph.ingest is the function
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kgraph.articles import parse_article
+from kgraph.read.frontmatter import parse_article
 from kgraph.extract import extract
 from kgraph.extract.topics import TopicFinder, default_topic_finder
 from kgraph.resolve.topics import default_scheme

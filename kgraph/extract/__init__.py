@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..articles import AgreementRef, Article, PersonRef, VisitAnnotation
+from ..read.article import AgreementRef, Article, PersonRef, VisitAnnotation
 from ..resolve.gazetteer import BODY_COUNCIL, Region
 from .assemble import confidence, group_claims
 from .claims import Claim, read_claims

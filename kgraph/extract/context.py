@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from ..articles import Article
+from ..read.article import Article
 from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 from .people import Person, find_people
 from .regions import KIND_COUNCIL, KIND_GOV, KIND_OFFICE, KIND_ROLE, KIND_VENUE, \

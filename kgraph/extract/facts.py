@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..articles import AgreementRef, PersonRef
+from ..read.article import AgreementRef, PersonRef
 from ..resolve.gazetteer import Region
 from .agreements import find_agreement
 from .context import Context

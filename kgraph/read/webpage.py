@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import yaml
 
-from .errors import ArticleError
+from ..errors import ArticleError
 
 for _name in ("trafilatura", "htmldate", "courlan", "justext"):  # no library chatter on stderr
     logging.getLogger(_name).addHandler(logging.NullHandler())

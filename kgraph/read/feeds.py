@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from .errors import ArticleError
+from ..errors import ArticleError
 
 @dataclass(frozen=True)
 class FeedEntry:

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from . import __version__
+from .. import __version__
 from .httputil import failure_reason, media_type, retry_after, status_text
 
 USER_AGENT = f"kgraph/{__version__} (news reader for a knowledge graph of regional visits)"
