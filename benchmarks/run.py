@@ -58,7 +58,7 @@ RDFLIB_INGEST = """
 import sys, rdflib
 from kgraph.articles import read_article
 from kgraph.resolve.gazetteer import Gazetteer
-from kgraph.mapping import Mapper
+from kgraph.map.mapping import Mapper
 from kgraph.resolve.topics import default_scheme
 from rdflib import Literal, URIRef
 def term(t):

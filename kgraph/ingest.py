@@ -10,7 +10,7 @@ from .read.files import DEFAULT_MAX_BYTES, READERS, ArticleFiles, find_article_f
 from .read.article import Article
 from .errors import ArticleError, printable
 from .resolve.gazetteer import Gazetteer
-from .mapping import Mapper
+from .map.mapping import Mapper
 from .store import DEFAULT_STORE, TurtleStore, recovering, remote_endpoint, require_folder
 from .resolve.topics import default_scheme
 

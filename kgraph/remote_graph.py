@@ -29,7 +29,7 @@ from typing import IO, Iterable, Iterator, Mapping, Union
 
 import pyoxigraph as ox
 
-from .mapping import ArticleGraph
+from .map.mapping import ArticleGraph
 from .rdf.namespace import KG, RDF
 from .remote import Client, Endpoint, RemoteError, count_value
 from .remote_lock import ServerLock

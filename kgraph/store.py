@@ -26,7 +26,7 @@ from filelock import FileLock, Timeout
 
 from .read.files import file_kind
 from .errors import StoreError
-from .mapping import ArticleGraph
+from .map.mapping import ArticleGraph
 from .rdf.namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
 from .index import FileState, Index, count_triples, damaged, lock_exclusive
 from .rdf.turtle import TurtleWriter, subject_key

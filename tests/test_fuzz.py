@@ -23,7 +23,7 @@ from kgraph.read.frontmatter import ARTICLE_KEYS, VISIT_KEYS, parse_article
 from kgraph.read.files import read_article
 from kgraph.errors import ArticleError, KGraphError
 from kgraph.resolve.gazetteer import Gazetteer
-from kgraph.mapping import Mapper
+from kgraph.map.mapping import Mapper
 from kgraph.resolve.topics import default_scheme
 
 from helpers.corpus import TOPICS, article_text, mentions, url_of, urls_in_file

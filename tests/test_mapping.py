@@ -7,7 +7,7 @@ from pyoxigraph import Literal, NamedNode
 from kgraph.read.frontmatter import parse_article
 from kgraph.errors import ArticleError
 from kgraph.resolve.gazetteer import Gazetteer
-from kgraph.mapping import Mapper
+from kgraph.map.mapping import Mapper
 from kgraph.rdf.namespace import DATA_PREFIXES, KG, RDF, RDFS, TOPIC_NS
 from kgraph.resolve.topics import default_scheme
 

@@ -18,14 +18,14 @@ from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode
 
-from .read.article import Article, PersonRef, VisitAnnotation
-from .errors import ArticleError
-from .resolve.gazetteer import (
+from ..read.article import Article, PersonRef, VisitAnnotation
+from ..errors import ArticleError
+from ..resolve.gazetteer import (
     BODY_COUNCIL, BODY_GOVERNMENT, Gazetteer, GovernmentMention, Region, slug,
 )
-from .rdf.namespace import DATA_PREFIXES, KG, RDF, RDFS, SCHEMA, SKOS, TOPIC_NS, XSD
-from .resolve.names import clean_name, clean_role, name_key
-from .resolve.topics import TopicScheme, topic_key, topic_slug
+from ..rdf.namespace import DATA_PREFIXES, KG, RDF, RDFS, SCHEMA, SKOS, TOPIC_NS, XSD
+from ..resolve.names import clean_name, clean_role, name_key
+from ..resolve.topics import TopicScheme, topic_key, topic_slug
 
 Triple = tuple[NamedNode, NamedNode, "NamedNode | Literal"]
 
