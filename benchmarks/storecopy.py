@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kgraph.index import FileState, Index  # noqa: E402
+from kgraph.store.index import FileState, Index  # noqa: E402
 
 
 def copy_store(source: Path, target: Path) -> Path:

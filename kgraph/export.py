@@ -16,8 +16,8 @@ import pyoxigraph as ox
 
 from .errors import KGraphError, UsageError
 from .rdf.namespace import DATA_PREFIXES, PREFIXES
-from .store import DEFAULT_STORE, atomic_write, open_graph, recovering, sorted_nt_lines, writer
-from .views import finite_number
+from .store.turtle_store import DEFAULT_STORE, atomic_write, open_graph, recovering, sorted_nt_lines, writer
+from .store.views import finite_number
 
 _DG = ox.DefaultGraph()
 _PREFIXES = {**PREFIXES, **DATA_PREFIXES}

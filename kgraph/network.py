@@ -53,7 +53,7 @@ import pyoxigraph as ox
 from .errors import KGraphError, UsageError
 from .levels import at_level, check_level
 from .rdf.namespace import DATA_PREFIXES, PREFIXES
-from .views import (AGREEMENT, TOPIC, VisitTable, blocks, date_value, finite_number, select_tsv,
+from .store.views import (AGREEMENT, TOPIC, VisitTable, blocks, date_value, finite_number, select_tsv,
                     term_value, tsv_rows)
 
 if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
@@ -214,8 +214,8 @@ def build_network(
     Raises :class:`~kgraph.errors.StoreError` for a missing or invalid store and
     :class:`~kgraph.errors.KGraphError` for an unknown topic, region type or region.
     """
-    from .index import Index
-    from .store import open_graph, recovering, remote_endpoint
+    from .store.index import Index
+    from .store.turtle_store import open_graph, recovering, remote_endpoint
 
     flt = NetworkFilter(
         topics=tuple(topics), since=_as_date(since, "since"), until=_as_date(until, "until"),
@@ -254,7 +254,7 @@ def build_network(
         try:
             return build()
         except (ValueError, TypeError, KeyError, IndexError) as exc:  # values of the wrong kind
-            from .remote import RemoteError
+            from .store.remote.client import RemoteError
 
             raise RemoteError(f"{endpoint.query} sent results kgraph cannot read: {exc}",
                               url=endpoint.query) from None

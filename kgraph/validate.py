@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .errors import StoreError
 from .rdf.resources import ontology_path
-from .store import DEFAULT_STORE, load_graph, serialize
+from .store.turtle_store import DEFAULT_STORE, load_graph, serialize
 
 
 @dataclass

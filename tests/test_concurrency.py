@@ -10,12 +10,13 @@ import time
 
 import pytest
 
-from kgraph import ingest, remote_graph, remote_lock
+from kgraph import ingest
+from kgraph.store.remote import graph as remote_graph, lock as remote_lock
 from kgraph.errors import StoreError
 from kgraph.export import export_chunks
-from kgraph.remote import Client, Endpoint
-from kgraph.remote_lock import LOCK_GRAPH
-from kgraph.store import load_graph, open_graph
+from kgraph.store.remote.client import Client, Endpoint
+from kgraph.store.remote.lock import LOCK_GRAPH
+from kgraph.store.turtle_store import load_graph, open_graph
 
 from helpers.corpus import cli_env, url_of, urls_in, urls_in_file, write_articles
 
@@ -35,8 +36,8 @@ WRITER = textwrap.dedent("""
 # open_graph + COUNT in a loop until told to stop; prints each count.
 READER = textwrap.dedent("""
     import os, sys
-    from kgraph.namespace import KG_NS
-    from kgraph.store import open_graph
+    from kgraph.rdf.namespace import KG_NS
+    from kgraph.store.turtle_store import open_graph
     store, stop = sys.argv[1:]
     QUERY = f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{KG_NS}Article> }}"
     while True:
@@ -155,8 +156,8 @@ def test_a_lease_left_by_a_dead_writer_ends(oxigraph_server, tmp_path, monkeypat
 
 
 def test_a_writer_that_outlived_its_lease_stops(oxigraph_server, tmp_path, monkeypatch):
-    from kgraph.remote import RemoteError
-    from kgraph.remote_lock import ServerLock
+    from kgraph.store.remote.client import RemoteError
+    from kgraph.store.remote.lock import ServerLock
 
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
     client = Client(Endpoint.resolve(oxigraph_server.url))

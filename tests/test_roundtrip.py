@@ -18,7 +18,7 @@ from kgraph import ingest, validate
 from kgraph.read.frontmatter import parse_article
 from kgraph.errors import ArticleError
 from kgraph.rdf.namespace import KG_NS
-from kgraph.store import load_graph, open_graph, serialize
+from kgraph.store.turtle_store import load_graph, open_graph, serialize
 
 from conftest import EXAMPLES
 from helpers.corpus import TOPICS, mentions

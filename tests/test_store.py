@@ -13,7 +13,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from kgraph import ingest
 from kgraph.errors import StoreError
 from kgraph.rdf.namespace import KG_NS
-from kgraph.store import load_graph, serialize
+from kgraph.store.turtle_store import load_graph, serialize
 
 from conftest import EXAMPLES, write_article
 

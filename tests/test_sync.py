@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from rdflib.compare import graph_diff, isomorphic
 
 from kgraph.errors import StoreError
-from kgraph.index import Index
-from kgraph.remote import Client, Endpoint, RemoteError
-from kgraph.sync import push, pull
+from kgraph.store.index import Index
+from kgraph.store.remote.client import Client, Endpoint, RemoteError
+from kgraph.store.remote.sync import push, pull
 from kgraph.sync_cli import pull_command, push_command
 from tests.helpers.oxserver import OxigraphServer
 

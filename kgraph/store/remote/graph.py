@@ -29,11 +29,11 @@ from typing import IO, Iterable, Iterator, Mapping, Union
 
 import pyoxigraph as ox
 
-from .map.mapping import ArticleGraph
-from .rdf.namespace import KG, RDF
-from .remote import Client, Endpoint, RemoteError, count_value
-from .remote_lock import ServerLock
-from .store import GraphEditor
+from ...map.mapping import ArticleGraph
+from ...rdf.namespace import KG, RDF
+from .client import Client, Endpoint, RemoteError, count_value
+from .lock import ServerLock
+from ..turtle_store import GraphEditor
 
 _DG = ox.DefaultGraph()
 _TYPE = RDF.type
@@ -65,7 +65,7 @@ def _variable(name: ox.Variable | str) -> ox.Variable:
 
 def _prefixed(text: str, prefixes: Mapping[str, str] | None) -> str:
     """``text`` with PREFIX declarations for the ``prefixes`` it does not declare."""
-    from .query import declared_prefixes
+    from ...query import declared_prefixes
 
     declared = declared_prefixes(text)
     lines = [f"PREFIX {name}: <{ns}>\n" for name, ns in (prefixes or {}).items()
@@ -81,7 +81,7 @@ _FORM = re.compile(r"(?:\s*(?:BASE\b|PREFIX\s+[^\s:]*:))*\s*(SELECT|ASK|CONSTRUC
 def _group_start(text: str) -> int | None:
     """Where the ``{`` opening the query's outermost WHERE group is; ``None`` when the
     query has none a VALUES block may open (``DESCRIBE <x>``, ``CONSTRUCT WHERE {...}``)."""
-    from .query import blank_opaque
+    from ...query import blank_opaque
 
     blanked = blank_opaque(text)
     form = _FORM.match(blanked)
@@ -204,7 +204,7 @@ class RemoteGraph:
         text = _prefixed(query, prefixes)
         if bound:
             text = _bound(text, bound, self.url)
-        from .query import query_form
+        from ...query import query_form
 
         if query_form(text) in ("CONSTRUCT", "DESCRIBE"):
             return self.client.construct(text)

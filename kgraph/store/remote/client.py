@@ -37,14 +37,14 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from .errors import StoreError
-from .read.httputil import chain as _chain
-from .read.httputil import failure_reason as _reason
-from .read.httputil import media_type as _media_type
-from .read.httputil import redacted as _redacted
-from .read.httputil import retry_after as _retry_after
-from .read.httputil import status_text
-from .store import is_endpoint  # noqa: F401 - defined where no HTTP library is loaded
+from ...errors import StoreError
+from ...read.httputil import chain as _chain
+from ...read.httputil import failure_reason as _reason
+from ...read.httputil import media_type as _media_type
+from ...read.httputil import redacted as _redacted
+from ...read.httputil import retry_after as _retry_after
+from ...read.httputil import status_text
+from ..turtle_store import is_endpoint  # noqa: F401 - defined where no HTTP library is loaded
 
 #: Environment variables that override the endpoints' default paths.
 QUERY_ENV = "KGRAPH_QUERY_ENDPOINT"

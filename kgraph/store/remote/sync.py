@@ -26,11 +26,11 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .errors import StoreError
-from .index import FileState, Index, count_triples
-from .remote import Client, RemoteError
-from .remote_lock import ServerLock
-from .store import (
+from ...errors import StoreError
+from ..index import FileState, Index, count_triples
+from .client import Client, RemoteError
+from .lock import ServerLock
+from ..turtle_store import (
     atomic_write, locked, open_graph, recovering, remove_leftovers, require_folder,
     sorted_nt_lines, store_file, writer,
 )

@@ -24,17 +24,17 @@ from typing import TYPE_CHECKING, Callable, Generator, Iterable, Iterator, TypeV
 import pyoxigraph as ox
 from filelock import FileLock, Timeout
 
-from .read.files import file_kind
-from .errors import StoreError
-from .map.mapping import ArticleGraph
-from .rdf.namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
+from ..read.files import file_kind
+from ..errors import StoreError
+from ..map.mapping import ArticleGraph
+from ..rdf.namespace import DATA_PREFIXES, KG, KG_NS, PREFIXES, RDF, RDFS
 from .index import FileState, Index, count_triples, damaged, lock_exclusive
-from .rdf.turtle import TurtleWriter, subject_key
+from ..rdf.turtle import TurtleWriter, subject_key
 from .views import VisitTable
 
 if TYPE_CHECKING:
-    from .remote import Endpoint
-    from .remote_graph import RemoteGraph
+    from .remote.client import Endpoint
+    from .remote.graph import RemoteGraph
 
 DEFAULT_STORE = "kgraph.ttl"
 LOCK_TIMEOUT = 120.0
@@ -122,7 +122,7 @@ def remote_endpoint(store: object) -> "Endpoint | None":
     ``http(s)://`` URL), or ``None`` when it is a Turtle file."""
     if isinstance(store, (str, os.PathLike)) and not is_endpoint(store):
         return None
-    from .remote import Endpoint  # imported only for servers: kgraph starts faster
+    from .remote.client import Endpoint  # imported only for servers: kgraph starts faster
 
     if isinstance(store, Endpoint):
         return store
@@ -130,8 +130,8 @@ def remote_endpoint(store: object) -> "Endpoint | None":
 
 
 def _remote_graph(endpoint: "Endpoint") -> "RemoteGraph":
-    from .remote import Client
-    from .remote_graph import RemoteGraph
+    from .remote.client import Client
+    from .remote.graph import RemoteGraph
 
     return RemoteGraph(Client(endpoint))
 

@@ -35,7 +35,7 @@ from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .rdf.namespace import PREFIXES
+from ..rdf.namespace import PREFIXES
 
 FILE_NAME = "visits.tsv"
 #: The visits' topics and agreements (read by the network, not by ``--preset pairs``).
@@ -281,7 +281,7 @@ class VisitTable:
 
     def save(self, folder: Path) -> None:
         """Write the table into a snapshot folder (before the snapshot is published)."""
-        from .store import atomic_write
+        from .turtle_store import atomic_write
 
         if self.details is not None:
             atomic_write(folder / DETAILS_FILE, self.dumps_details())

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from .errors import KGraphWarning
+from ..errors import KGraphWarning
 
 if TYPE_CHECKING:
     from .views import VisitTable
@@ -98,7 +98,7 @@ class Index:
         return stamp if isinstance(stamp, dict) and stamp.get("version") == STAMP_VERSION else {}
 
     def write_stamp(self, **fields: object) -> None:
-        from .store import atomic_write
+        from .turtle_store import atomic_write
 
         stamp = {"version": STAMP_VERSION, **fields}
         atomic_write(self.stamp_path, json.dumps(stamp, sort_keys=True).encode("utf-8"))
@@ -166,7 +166,7 @@ class Index:
         graph = ox.Store(str(self.db))
         self.described = None
         if self.store.exists():
-            from .store import parse_into
+            from .turtle_store import parse_into
 
             self.described = parse_into(graph, self.store, display=self.display)
             graph.flush()
@@ -222,7 +222,7 @@ class Index:
             shutil.rmtree(target)
         graph.flush()
         graph.backup(str(target))
-        from .store import atomic_write
+        from .turtle_store import atomic_write
 
         atomic_write(target / FILES, json.dumps(_database_files(target)).encode("utf-8"))
         (table if table is not None else VisitTable.compute(graph)).save(target)

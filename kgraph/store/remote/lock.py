@@ -23,7 +23,7 @@ import time
 import uuid
 from typing import Callable
 
-from .remote import Client, RemoteError
+from .client import Client, RemoteError
 
 LOCK_GRAPH = "urn:kgraph:lock"
 _HOLDER = "urn:kgraph:lock#holder"
