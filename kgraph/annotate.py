@@ -24,7 +24,7 @@ from .read.article import Article
 from .read.frontmatter import _split_front_matter, parse_article
 from .errors import ArticleError, KGraphError
 from .extract import ExtractedVisit, extract, headline
-from .store.turtle_store import atomic_write
+from .store.files import atomic_write
 
 
 #: The line before each article when several go to standard output (as ``head`` does).

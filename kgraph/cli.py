@@ -167,7 +167,7 @@ def validate(store: str, quiet: bool) -> None:
 
 def _emit(chunks, output: str) -> None:  # type: ignore[no-untyped-def]
     """Write byte chunks to standard output (``-``) or atomically to a file."""
-    from .store.turtle_store import atomic_write
+    from .store.files import atomic_write
 
     if output != "-":
         try:

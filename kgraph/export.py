@@ -16,8 +16,10 @@ import pyoxigraph as ox
 
 from .errors import KGraphError, UsageError
 from .rdf.namespace import DATA_PREFIXES, PREFIXES
-from .store.turtle_store import DEFAULT_STORE, atomic_write, open_graph, recovering, sorted_nt_lines, writer
-from .store.views import finite_number
+from .store.graph import DEFAULT_STORE, open_graph, recovering
+from .store.files import atomic_write
+from .store.turtle_store import sorted_nt_lines, writer
+from .rdf.tsv import finite_number
 
 _DG = ox.DefaultGraph()
 _PREFIXES = {**PREFIXES, **DATA_PREFIXES}

@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 
 from .read.files import _display_path, is_converted, iter_article_paths, read_bytes
 from .errors import ArticleError, KGraphError
-from .store.turtle_store import atomic_write
+from .store.files import atomic_write
 from .read.web import FetchFailed, Skipped, WebClient, WebOptions
 from .read.webpage import PageHints, WebArticle, file_name, is_url, read_page, url_key
 

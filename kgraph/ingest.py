@@ -11,13 +11,14 @@ from .read.article import Article
 from .errors import ArticleError, printable
 from .resolve.gazetteer import Gazetteer
 from .map.mapping import Mapper
-from .store.turtle_store import DEFAULT_STORE, TurtleStore, recovering, remote_endpoint, require_folder
+from .store.graph import DEFAULT_STORE, recovering, remote_endpoint, require_folder
+from .store.turtle_store import TurtleStore
 from .resolve.topics import default_scheme
 
 if TYPE_CHECKING:
     from .fetch import FetchReport
-    from .store.remote.client import Endpoint
-    from .store.remote.graph import RemoteStore
+    from .store.remote.endpoint import Endpoint
+    from .store.remote.editor import RemoteStore
     from .read.web import WebOptions
 
 
@@ -210,7 +211,7 @@ def _open_store(store: "str | os.PathLike[str] | Endpoint",
     articles atomically (see :mod:`kgraph.remote_graph`)."""
     if endpoint is None:
         return TurtleStore(store)  # type: ignore[arg-type]
-    from .store.remote.graph import RemoteStore
+    from .store.remote.editor import RemoteStore
 
     return RemoteStore(endpoint)
 

@@ -53,8 +53,8 @@ import pyoxigraph as ox
 from .errors import KGraphError, UsageError
 from .levels import at_level, check_level
 from .rdf.namespace import DATA_PREFIXES, PREFIXES
-from .store.views import (AGREEMENT, TOPIC, VisitTable, blocks, date_value, finite_number, select_tsv,
-                    term_value, tsv_rows)
+from .store.views import AGREEMENT, TOPIC, VisitTable
+from .rdf.tsv import blocks, date_value, finite_number, select_tsv, term_value, tsv_rows
 
 if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
     import networkx as nx
@@ -215,7 +215,7 @@ def build_network(
     :class:`~kgraph.errors.KGraphError` for an unknown topic, region type or region.
     """
     from .store.index import Index
-    from .store.turtle_store import open_graph, recovering, remote_endpoint
+    from .store.graph import open_graph, recovering, remote_endpoint
 
     flt = NetworkFilter(
         topics=tuple(topics), since=_as_date(since, "since"), until=_as_date(until, "until"),
@@ -254,7 +254,7 @@ def build_network(
         try:
             return build()
         except (ValueError, TypeError, KeyError, IndexError) as exc:  # values of the wrong kind
-            from .store.remote.client import RemoteError
+            from .store.remote.endpoint import RemoteError
 
             raise RemoteError(f"{endpoint.query} sent results kgraph cannot read: {exc}",
                               url=endpoint.query) from None

@@ -36,12 +36,12 @@ from .rdf.sparql_text import (
     UPDATE_WORDS, SparqlTextError, blank_opaque, calls_service, declared_prefixes, line_column,
     misspelt_keyword, prefixed_names, query_form, star_order, tokens,
 )
-from .store.turtle_store import DEFAULT_STORE, open_graph, recovering, remote_endpoint
+from .store.graph import DEFAULT_STORE, open_graph, recovering, remote_endpoint
 from .table import render as text_table
 from .rdf.turtle import TurtleWriter
 
 if TYPE_CHECKING:
-    from .store.remote.client import Endpoint
+    from .store.remote.endpoint import Endpoint
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
 

@@ -14,7 +14,9 @@ from .options import endpoint_options, store_option, timeout_option
 def _client(url: str, store: str, query: str | None, update: str | None,
             graph_store: str | None, timeout: float):  # type: ignore[no-untyped-def]
     """The client of the server at ``url``; refuses a ``--store`` that is a server."""
-    from .store.remote.client import Client, Endpoint, is_endpoint
+    from .store.remote.client import Client
+    from .store.remote.endpoint import Endpoint
+    from .store.graph import is_endpoint
 
     if is_endpoint(store):
         raise click.UsageError(f"--store must be a local Turtle file here, not {store}")

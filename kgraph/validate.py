@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from .errors import StoreError
 from .rdf.resources import ontology_path
-from .store.turtle_store import DEFAULT_STORE, load_graph, serialize
+from .store.graph import DEFAULT_STORE, load_graph
+from .store.turtle_store import serialize
 
 
 @dataclass

@@ -474,7 +474,7 @@ def write_html(net: nx.DiGraph, path: str | os.PathLike[str] = "kgraph.html", *,
 
     Raises :class:`KGraphError` for bad options or when the file cannot be written.
     """
-    from .store.turtle_store import atomic_write
+    from .store.files import atomic_write
 
     html, data = _render(net, title=title, color_by=color_by, layout=layout,
                          max_edges=max_edges, lang=lang)

@@ -159,7 +159,7 @@ def hostile_page(browser, tmp_path_factory):
 
 def _independent_counts(store: Path) -> tuple[int, int]:
     """Regions and region pairs of the store's visits, by one plain SPARQL query."""
-    from kgraph.store.turtle_store import open_graph
+    from kgraph.store.graph import open_graph
 
     rows = open_graph(store).query(
         "PREFIX kg: <https://w3id.org/kgraph/ns#> "

@@ -11,12 +11,13 @@ import time
 import pytest
 
 from kgraph import ingest
-from kgraph.store.remote import graph as remote_graph, lock as remote_lock
+from kgraph.store.remote import editor as remote_editor, lock as remote_lock
 from kgraph.errors import StoreError
 from kgraph.export import export_chunks
-from kgraph.store.remote.client import Client, Endpoint
+from kgraph.store.remote.client import Client
+from kgraph.store.remote.endpoint import Endpoint
 from kgraph.store.remote.lock import LOCK_GRAPH
-from kgraph.store.turtle_store import load_graph, open_graph
+from kgraph.store.graph import load_graph, open_graph
 
 from helpers.corpus import cli_env, url_of, urls_in, urls_in_file, write_articles
 
@@ -37,7 +38,7 @@ WRITER = textwrap.dedent("""
 READER = textwrap.dedent("""
     import os, sys
     from kgraph.rdf.namespace import KG_NS
-    from kgraph.store.turtle_store import open_graph
+    from kgraph.store.graph import open_graph
     store, stop = sys.argv[1:]
     QUERY = f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{KG_NS}Article> }}"
     while True:
@@ -107,7 +108,7 @@ def test_two_remote_ingests_take_turns(oxigraph_server, tmp_path, monkeypatch):
         text = path.read_text(encoding="utf-8").replace("/second/", "/first-again/")
         path.write_text(text, encoding="utf-8")
     holding, go_on = threading.Event(), threading.Event()
-    real_commit = remote_graph.RemoteEditor.commit
+    real_commit = remote_editor.RemoteEditor.commit
 
     def slow_commit(self):  # type: ignore[no-untyped-def]
         if threading.current_thread().name == "first":
@@ -115,7 +116,7 @@ def test_two_remote_ingests_take_turns(oxigraph_server, tmp_path, monkeypatch):
             go_on.wait(60)
         real_commit(self)
 
-    monkeypatch.setattr(remote_graph.RemoteEditor, "commit", slow_commit)
+    monkeypatch.setattr(remote_editor.RemoteEditor, "commit", slow_commit)
     monkeypatch.setattr(remote_lock, "LOCK_WAIT", 1.0)
     results = {}
     writer = threading.Thread(name="first", target=lambda: results.update(
@@ -156,7 +157,7 @@ def test_a_lease_left_by_a_dead_writer_ends(oxigraph_server, tmp_path, monkeypat
 
 
 def test_a_writer_that_outlived_its_lease_stops(oxigraph_server, tmp_path, monkeypatch):
-    from kgraph.store.remote.client import RemoteError
+    from kgraph.store.remote.endpoint import RemoteError
     from kgraph.store.remote.lock import ServerLock
 
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))

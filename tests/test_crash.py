@@ -26,7 +26,8 @@ import pyoxigraph as ox
 import pytest
 
 from kgraph import ingest
-from kgraph.store.turtle_store import load_graph, open_graph, serialize
+from kgraph.store.graph import load_graph, open_graph
+from kgraph.store.turtle_store import serialize
 
 from helpers.corpus import (
     cli_env, kgraph_cmd, run_kgraph, url_of, urls_in, urls_in_file, write_articles,

@@ -14,7 +14,8 @@ from kgraph.export import export_chunks
 from kgraph.store.index import Index
 from kgraph.network import build_network
 from kgraph.query import query, run_preset
-from kgraph.store.turtle_store import load_graph, open_graph, serialize
+from kgraph.store.graph import load_graph, open_graph
+from kgraph.store.turtle_store import serialize
 
 from conftest import EXAMPLES, write_article
 
@@ -194,12 +195,12 @@ def test_a_file_replaced_right_after_kgraph_wrote_it_is_not_taken_for_it(store, 
 
 
 def test_a_file_replaced_while_the_index_is_rebuilt_is_not_taken_for_it(store, monkeypatch):
-    import kgraph.store.turtle_store
+    import kgraph.store.index
 
     shutil.rmtree(store.parent / ".kgraph.ttl.index")
     other = store.read_text(encoding="utf-8").replace(
         '"Pemerintah Kota Malang"', '"Pemerintah Kota Malang (checked out)"')
-    real_parse = kgraph.store.turtle_store.parse_into
+    real_parse = kgraph.store.index.parse_into
 
     def parse_then_checkout(*args, **kwargs):
         state = real_parse(*args, **kwargs)
@@ -207,7 +208,7 @@ def test_a_file_replaced_while_the_index_is_rebuilt_is_not_taken_for_it(store, m
         return state
 
     with monkeypatch.context() as patch:
-        patch.setattr(kgraph.store.turtle_store, "parse_into", parse_then_checkout)
+        patch.setattr(kgraph.store.index, "parse_into", parse_then_checkout)
         assert "Pemerintah Kota Malang (checked out)" in hosts(store)
     assert "Pemerintah Kota Malang (checked out)" in hosts(store)
     assert "Pemerintah Kota Malang" not in hosts(store)

@@ -20,9 +20,10 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 from kgraph.query import (
-    BOUND_PREFIXES, CELL_WIDTH, FORMATS, ParameterError, QueryError, QuerySyntaxError, QueryTimeout,
-    blank_opaque, check_safe, presets, query, render, run_preset,
+    BOUND_PREFIXES, CELL_WIDTH, FORMATS, ParameterError, QueryError, QuerySyntaxError,
+    QueryTimeout, check_safe, presets, query, render, run_preset,
 )
+from kgraph.rdf.sparql_text import blank_opaque
 
 from conftest import DATA, ROOT
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kgraph import ingest
-from kgraph.store.remote import graph as remote_graph
+from kgraph.store.remote import editor as remote_editor
 from kgraph.cli import cli
 from kgraph.network import build_network
 from kgraph.query import presets
@@ -128,11 +128,11 @@ def test_an_unreachable_server_is_one_line_naming_it(monkeypatch):
 
 def test_a_server_killed_mid_ingest_fails_clearly_and_a_rerun_completes(tmp_path, monkeypatch):
     monkeypatch.delenv("KGRAPH_STORE", raising=False)
-    monkeypatch.setattr(remote_graph, "COMMIT_SIZE", 4)
+    monkeypatch.setattr(remote_editor, "COMMIT_SIZE", 4)
     monkeypatch.setattr("kgraph.store.remote.client.Client.__init__.__defaults__", (60.0, 1, 0.01))
     server = OxigraphServer(tmp_path / "db").start()
     commits = []
-    real_commit = remote_graph.RemoteEditor.commit
+    real_commit = remote_editor.RemoteEditor.commit
 
     def commit_then_die(self):  # type: ignore[no-untyped-def]
         real_commit(self)
@@ -142,7 +142,7 @@ def test_a_server_killed_mid_ingest_fails_clearly_and_a_rerun_completes(tmp_path
 
     try:
         with monkeypatch.context() as patch:
-            patch.setattr(remote_graph.RemoteEditor, "commit", commit_then_die)
+            patch.setattr(remote_editor.RemoteEditor, "commit", commit_then_die)
             failed = run("ingest", "--store", server.url, str(EXAMPLES))
         assert failed.exit_code != 0
         assert f"cannot reach {server.url}/" in failed.output

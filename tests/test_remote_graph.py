@@ -16,9 +16,12 @@ from kgraph.read.files import iter_article_paths
 from kgraph.rdf.namespace import DATA_PREFIXES
 from kgraph.network import network_from_graph
 from kgraph.query import BOUND_PREFIXES, presets
-from kgraph.store.remote.client import Client, Endpoint, RemoteError
-from kgraph.store.remote.graph import RemoteGraph, RemoteStore
-from kgraph.store.turtle_store import TurtleStore, open_graph, sorted_nt_lines
+from kgraph.store.remote.client import Client
+from kgraph.store.remote.endpoint import Endpoint, RemoteError
+from kgraph.store.remote.graph import RemoteGraph
+from kgraph.store.remote.editor import RemoteStore
+from kgraph.store.turtle_store import TurtleStore, sorted_nt_lines
+from kgraph.store.graph import open_graph
 from conftest import EXAMPLES
 
 # No skip when the server binary is missing: it comes with the test extra, and CI must

@@ -18,7 +18,8 @@ from kgraph import ingest, validate
 from kgraph.read.frontmatter import parse_article
 from kgraph.errors import ArticleError
 from kgraph.rdf.namespace import KG_NS
-from kgraph.store.turtle_store import load_graph, open_graph, serialize
+from kgraph.store.graph import load_graph, open_graph
+from kgraph.store.turtle_store import serialize
 
 from conftest import EXAMPLES
 from helpers.corpus import TOPICS, mentions

@@ -13,7 +13,8 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from kgraph import ingest
 from kgraph.errors import StoreError
 from kgraph.rdf.namespace import KG_NS
-from kgraph.store.turtle_store import load_graph, serialize
+from kgraph.store.graph import load_graph
+from kgraph.store.turtle_store import serialize
 
 from conftest import EXAMPLES, write_article
 

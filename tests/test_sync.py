@@ -12,7 +12,8 @@ from rdflib.compare import graph_diff, isomorphic
 
 from kgraph.errors import StoreError
 from kgraph.store.index import Index
-from kgraph.store.remote.client import Client, Endpoint, RemoteError
+from kgraph.store.remote.client import Client
+from kgraph.store.remote.endpoint import Endpoint, RemoteError
 from kgraph.store.remote.sync import push, pull
 from kgraph.sync_cli import pull_command, push_command
 from tests.helpers.oxserver import OxigraphServer

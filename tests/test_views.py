@@ -16,8 +16,9 @@ from kgraph import ingest
 from kgraph.store.index import Index
 from kgraph.network import NetworkFilter, network_from_graph
 from kgraph.query import preset, query, run_preset
-from kgraph.store.turtle_store import open_graph
-from kgraph.store.views import DETAILS_FILE, FILE_NAME, VisitTable, blocks, term_value
+from kgraph.store.graph import open_graph
+from kgraph.store.views import DETAILS_FILE, FILE_NAME, VisitTable
+from kgraph.rdf.tsv import blocks, term_value
 
 from conftest import write_article
 
@@ -218,7 +219,7 @@ def test_term_value_agrees_with_pyoxigraph_on_awkward_literals():
 def test_large_edits_that_stop_tracking_triples_keep_the_count_and_the_table(
         store, tmp_path, monkeypatch):
     from kgraph.store.index import count_triples
-    from kgraph.store.turtle_store import GraphEditor
+    from kgraph.store.editor import GraphEditor
 
     monkeypatch.setattr(GraphEditor, "TRACK_LIMIT", 20)  # overflow after a few triples
     folder = tmp_path / "articles"

@@ -23,16 +23,13 @@ import json
 import os
 import shutil
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import KGraphWarning
-
-if TYPE_CHECKING:
-    from .views import VisitTable
+from .files import FileState, atomic_write, lock_exclusive, parse_into
+from .views import VisitTable
 
 try:
     import fcntl
@@ -47,28 +44,6 @@ _DG = ox.DefaultGraph()
 #: Read locks kept open by :func:`open_snapshot`, per snapshot folder.
 _HELD: dict[str, int] = {}
 _MAX_HELD = 32
-
-
-@dataclass(frozen=True)
-class FileState:
-    """What identifies one version of a file without reading it."""
-
-    size: int
-    ino: int
-    mtime_ns: int
-    ctime_ns: int
-
-    @classmethod
-    def of(cls, path: Path) -> "FileState | None":
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:
-            return None
-        return cls.from_stat(st)
-
-    @classmethod
-    def from_stat(cls, st: os.stat_result) -> "FileState":
-        return cls(st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
 
 
 class Index:
@@ -98,8 +73,6 @@ class Index:
         return stamp if isinstance(stamp, dict) and stamp.get("version") == STAMP_VERSION else {}
 
     def write_stamp(self, **fields: object) -> None:
-        from .turtle_store import atomic_write
-
         stamp = {"version": STAMP_VERSION, **fields}
         atomic_write(self.stamp_path, json.dumps(stamp, sort_keys=True).encode("utf-8"))
 
@@ -166,8 +139,6 @@ class Index:
         graph = ox.Store(str(self.db))
         self.described = None
         if self.store.exists():
-            from .turtle_store import parse_into
-
             self.described = parse_into(graph, self.store, display=self.display)
             graph.flush()
         return graph
@@ -208,12 +179,10 @@ class Index:
         return count_triples(graph)
 
     def publish(self, graph: ox.Store, *, canonical: bool, turtle: FileState | None,
-                triples: int | None = None, table: "VisitTable | None" = None) -> None:
+                triples: int | None = None, table: VisitTable | None = None) -> None:
         """After the Turtle file was written from ``graph``: snapshot it (with its visit
         ``table``, computed here when not given), stamp it as matching the version
         ``turtle`` of the file (the one written or read, as :attr:`described`), tidy up."""
-        from .views import VisitTable
-
         stamp = self.read_stamp()
         number = int(str(stamp.get("snapshot", "snap-0")).rsplit("-", 1)[-1] or 0) + 1
         name = f"snap-{number}"
@@ -222,8 +191,6 @@ class Index:
             shutil.rmtree(target)
         graph.flush()
         graph.backup(str(target))
-        from .turtle_store import atomic_write
-
         atomic_write(target / FILES, json.dumps(_database_files(target)).encode("utf-8"))
         (table if table is not None else VisitTable.compute(graph)).save(target)
         self.write_stamp(
@@ -250,11 +217,9 @@ class Index:
 
     # ------------------------------------------------------------------ reading side
 
-    def snapshot_table(self, *, details: bool = False) -> "VisitTable | None":
+    def snapshot_table(self, *, details: bool = False) -> VisitTable | None:
         """The visit table of the fresh snapshot (held under a shared lock), if any; with
         ``details``, only one whose details could be read too."""
-        from .views import VisitTable
-
         snapshot = self.fresh_snapshot()
         if snapshot is None or not _hold_shared(self.folder / f"{snapshot.name}.lock"):
             return None
@@ -324,18 +289,6 @@ def count_triples(graph: ox.Store) -> int:
     RocksDB's estimate)."""
     result = graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     return int(next(iter(result))["n"].value)  # type: ignore[index]
-
-
-def lock_exclusive(fd: int, *, wait: bool = True) -> bool:
-    """Take an exclusive ``flock`` on an open file (released when it is closed, or when
-    its process dies); whether it was taken (``False`` without flock)."""
-    if fcntl is None:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        return True
-    except OSError:
-        return False
 
 
 def _try_exclusive(lock_path: Path) -> bool:

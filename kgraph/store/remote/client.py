@@ -20,274 +20,36 @@ HTTP status when there is one.
 """
 from __future__ import annotations
 
-import os
-import re
-import socket
 import tempfile
 import threading
 import time
 import weakref
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import IO, BinaryIO, Callable, Iterable, Iterator
 from urllib.parse import quote, urlencode, urlsplit
 
 import pyoxigraph as ox
 import requests
-from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from ...errors import StoreError
-from ...read.httputil import chain as _chain
 from ...read.httputil import failure_reason as _reason
 from ...read.httputil import media_type as _media_type
-from ...read.httputil import redacted as _redacted
 from ...read.httputil import retry_after as _retry_after
-from ...read.httputil import status_text
-from ..turtle_store import is_endpoint  # noqa: F401 - defined where no HTTP library is loaded
+from .endpoint import Endpoint, RemoteError
+from .transport import (
+    _attempts, _auth_kind, _credentials, _http_error, _not_sent, _redirected, _shut,
+    _tracking_adapter, _verify, count_value,
+)
 
-#: Environment variables that override the endpoints' default paths.
-QUERY_ENV = "KGRAPH_QUERY_ENDPOINT"
-UPDATE_ENV = "KGRAPH_UPDATE_ENDPOINT"
-GRAPH_STORE_ENV = "KGRAPH_GRAPH_STORE_ENDPOINT"
 #: HTTP statuses after which an idempotent request is tried again.
 RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 #: No wait between two attempts is longer than this (seconds), whatever Retry-After says.
 MAX_DELAY = 60.0
-#: The deadline of one call to a server (seconds), retries included: ``--timeout``.
-DEFAULT_TIMEOUT = 60.0
 #: Queries whose URL-encoded text is longer are POSTed (a form) instead of sent by GET.
 MAX_GET_QUERY = 2000
 CHUNK = 1 << 16
 NTRIPLES = "application/n-triples"
 RESULTS_JSON = "application/sparql-results+json"
-AUTH_HINT = "check KGRAPH_USER and KGRAPH_PASSWORD, or the host's entry in ~/.netrc"
-
-
-class RemoteError(StoreError):
-    """A SPARQL server cannot be reached, refused a request or sent invalid data.
-
-    ``url`` is the endpoint concerned (never with credentials) and ``status`` the HTTP
-    status, when there is one; the message names both.
-    """
-
-    def __init__(self, message: str, *, url: str | None = None, status: int | None = None,
-                 hint: str | None = None, file: str | None = None,
-                 field: str | None = None) -> None:
-        super().__init__(message, hint=hint, file=file, field=field)
-        self.url = url
-        self.status = status
-
-
-def _check_url(url: str, what: str) -> str:
-    """``url`` when it is a usable http(s) URL without credentials; else RemoteError."""
-    shown = _redacted(url)
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        raise RemoteError(f"{shown}: not a valid {what} URL: {exc}", url=shown) from None
-    if parts.scheme.lower() not in ("http", "https"):
-        raise RemoteError(f"{shown}: not a valid {what} URL: the scheme must be http or https",
-                          url=shown)
-    if parts.username is not None or parts.password is not None:
-        raise RemoteError(
-            f"{shown}: credentials in the {what} URL are refused: a command line shows in `ps`",
-            url=shown, hint="set KGRAPH_USER and KGRAPH_PASSWORD, or use ~/.netrc",
-        )
-    if not parts.hostname:
-        raise RemoteError(f"{shown}: not a valid {what} URL: no host", url=shown)
-    return url
-
-
-def _join(base: str, override: str) -> str:
-    """``override`` when it is an absolute URL, else a path appended to ``base``."""
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", override):
-        return override
-    return base.rstrip("/") + "/" + override.lstrip("/")
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """The URLs of one SPARQL server, and the deadline of each call to it (seconds; 0 or
-    ``None``: none)."""
-
-    url: str
-    query: str
-    update: str
-    graph_store: str
-    timeout: float | None = field(default=DEFAULT_TIMEOUT, compare=False)
-
-    def __str__(self) -> str:
-        return self.url
-
-    def urls(self) -> dict[str, str]:
-        """The endpoint's URLs by name (what identifies the server)."""
-        return {"url": self.url, "query": self.query, "update": self.update,
-                "graph_store": self.graph_store}
-
-    @classmethod
-    def resolve(cls, url: str, *, query: str | None = None, update: str | None = None,
-                graph_store: str | None = None,
-                timeout: float | None = DEFAULT_TIMEOUT) -> "Endpoint":
-        """The endpoints of the server at ``url``.
-
-        Each override is an absolute URL or a path relative to ``url`` (``/sparql``);
-        when it is ``None``, ``KGRAPH_QUERY_ENDPOINT``, ``KGRAPH_UPDATE_ENDPOINT`` or
-        ``KGRAPH_GRAPH_STORE_ENDPOINT`` is used, else Oxigraph's layout (``/query``,
-        ``/update``, ``/store``). ``timeout`` is the deadline of each call (0: none).
-        Raises :class:`RemoteError` for a URL that is not http(s), has no host, or
-        carries credentials.
-        """
-        _check_url(url, "server")
-        chosen = {
-            "query": query or os.environ.get(QUERY_ENV) or "query",
-            "update": update or os.environ.get(UPDATE_ENV) or "update",
-            "graph store": graph_store or os.environ.get(GRAPH_STORE_ENV) or "store",
-        }
-        full = {what: _check_url(_join(url, value), f"{what} endpoint")
-                for what, value in chosen.items()}
-        return cls(url, full["query"], full["update"], full["graph store"], timeout)
-
-
-# ---------------------------------------------------------------------- environment
-
-
-def _auth_kind() -> str:
-    kind = os.environ.get("KGRAPH_AUTH", "basic").strip().lower() or "basic"
-    if kind not in ("basic", "digest"):
-        raise RemoteError(f"KGRAPH_AUTH={kind!r}: expected basic or digest")
-    return kind
-
-
-def _credentials(url: str) -> tuple[str, str] | None:
-    """The user and password for ``url``: from KGRAPH_USER/KGRAPH_PASSWORD, else netrc."""
-    user = os.environ.get("KGRAPH_USER")
-    password = os.environ.get("KGRAPH_PASSWORD")
-    if user or password:
-        if not (user and password is not None):
-            missing = "KGRAPH_PASSWORD" if user else "KGRAPH_USER"
-            raise RemoteError(f"{missing} is not set (KGRAPH_USER and KGRAPH_PASSWORD go together)")
-        return user, password
-    try:
-        return requests.utils.get_netrc_auth(url, raise_errors=True)
-    except Exception as exc:  # netrc.NetrcParseError, OSError
-        raise RemoteError(f"cannot read the netrc file: {exc}") from None
-
-
-def _verify() -> bool | str:
-    """What requests verifies TLS certificates against."""
-    bundle = os.environ.get("KGRAPH_CA_BUNDLE") or os.environ.get("REQUESTS_CA_BUNDLE")
-    if not bundle:
-        return True
-    if not os.path.isfile(bundle):
-        raise RemoteError(f"the CA bundle {bundle} does not exist",
-                          hint="fix KGRAPH_CA_BUNDLE or REQUESTS_CA_BUNDLE")
-    return bundle
-
-
-# ---------------------------------------------------------------------- failures
-
-
-def _attempts(n: int) -> str:
-    return f"{n} attempt" if n == 1 else f"{n} attempts"
-
-
-def _not_sent(exc: BaseException) -> bool:
-    """Whether the request surely never reached the server (no connection was made)."""
-    from urllib3.exceptions import NewConnectionError
-
-    return isinstance(exc, requests.exceptions.ConnectTimeout) or any(
-        isinstance(e, NewConnectionError) for e in _chain(exc))
-
-
-def _redirected(url: str, exc: BaseException) -> str:
-    """`` (redirected to URL)`` when the request that failed was a redirect's, not ``url``."""
-    request = getattr(exc, "request", None)
-    failed = getattr(request, "url", None)
-    if not failed or urlsplit(failed)[:3] == urlsplit(url)[:3]:
-        return ""
-    return f" (redirected to {_redacted(urlsplit(failed)._replace(query='').geturl())})"
-
-
-def _body_line(response: requests.Response) -> str:
-    """The first meaningful line of an error answer, shortened."""
-    try:
-        text = response.content[:4000].decode("utf-8", "replace")
-    except requests.RequestException:
-        return ""
-    text = re.sub(r"<[^>]*>", " ", text)
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    return line if len(line) <= 200 else line[:199] + "…"
-
-
-def _http_error(url: str, response: requests.Response) -> RemoteError:
-    status = response.status_code
-    message = f"{url} answered {status_text(status, response.reason)}"
-    detail = _body_line(response)
-    if detail:
-        message += f": {detail}"
-    hint = AUTH_HINT if status in (401, 403) else None
-    return RemoteError(message, url=url, status=status, hint=hint)
-
-
-def count_value(term: object, url: str) -> int:
-    """The number a server sent as a count (a literal of digits); a
-    :class:`RemoteError` naming ``url`` for anything else."""
-    value = getattr(term, "value", None)
-    if isinstance(term, ox.Literal) and isinstance(value, str) \
-            and re.fullmatch(r"[0-9]{1,18}", value):
-        return int(value)
-    shown = f": {str(value)[:40]!r}" if value is not None else ""
-    raise RemoteError(f"{url} sent a count that is not a number{shown}", url=url)
-
-
-# ---------------------------------------------------------------------- connections
-
-
-def _tracking_adapter(live: "weakref.WeakSet") -> HTTPAdapter:
-    """A requests adapter whose connections, once connected, are added to ``live``: the
-    deadline of a call shuts their sockets down, which ends a read blocked on a server
-    that stalls (a socket timeout alone does not, when a byte arrives now and then)."""
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
-    def tracked(base: type) -> type:
-        def connect(self) -> None:  # type: ignore[no-untyped-def]
-            base.connect(self)
-            live.add(self)
-        return type(f"Tracked{base.__name__}", (base,), {"connect": connect})
-
-    pools = {
-        "http": type("TrackedPool", (HTTPConnectionPool,),
-                     {"ConnectionCls": tracked(HTTPConnection)}),
-        "https": type("TrackedTLSPool", (HTTPSConnectionPool,),
-                      {"ConnectionCls": tracked(HTTPSConnection)}),
-    }
-
-    class Adapter(HTTPAdapter):
-        def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = pools
-
-        def proxy_manager_for(self, proxy, **kwargs):  # type: ignore[no-untyped-def]
-            manager = super().proxy_manager_for(proxy, **kwargs)
-            manager.pool_classes_by_scheme = pools
-            return manager
-
-    return Adapter()
-
-
-def _shut(connection: object) -> None:
-    sock = getattr(connection, "sock", None)
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-
-# ---------------------------------------------------------------------- client
 
 
 class Client:

@@ -23,7 +23,8 @@ import time
 import uuid
 from typing import Callable
 
-from .client import Client, RemoteError
+from .client import Client
+from .endpoint import RemoteError
 
 LOCK_GRAPH = "urn:kgraph:lock"
 _HOLDER = "urn:kgraph:lock#holder"

@@ -27,13 +27,14 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from ...errors import StoreError
-from ..index import FileState, Index, count_triples
-from .client import Client, RemoteError
+from ..files import FileState
+from ..index import Index, count_triples
+from .client import Client
+from .endpoint import RemoteError
 from .lock import ServerLock
-from ..turtle_store import (
-    atomic_write, locked, open_graph, recovering, remove_leftovers, require_folder,
-    sorted_nt_lines, store_file, writer,
-)
+from ..files import atomic_write
+from ..graph import locked, open_graph, recovering, require_folder, store_file
+from ..turtle_store import remove_leftovers, sorted_nt_lines, writer
 
 DEFAULT_BATCH_SIZE = 50_000
 STAGING_PREFIX = "urn:kgraph:push:"
