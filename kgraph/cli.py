@@ -211,7 +211,7 @@ def _terminal_width(output: str) -> int | None:
                    "that reads as a date, a number or a prefixed name (2025-10-14, 12, "
                    "region:35.73) is bound as that, <IRI> as an IRI, anything else as a "
                    "string.")
-@click.option("--format", "fmt", type=RegistryChoice(".query:FORMATS"),
+@click.option("--format", "fmt", type=RegistryChoice(".query.runner:FORMATS"),
               help="Output format [default: from the -o FILE extension, else table on a "
                    "terminal and csv when piped; ttl for CONSTRUCT and DESCRIBE].")
 @click.option("--full", is_flag=True,
@@ -245,8 +245,8 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
         kgraph query 'SELECT ?visit ?date WHERE { ?visit a kg:Visit ; kg:date ?date }'
         kgraph query -f my-question.rq --format json -o answer.json
     """
-    from .query import file_format, presets, render, run_preset
-    from .query import query as run_query
+    from .query.runner import file_format, presets, render, run_preset
+    from .query.runner import query as run_query
 
     if list_presets:
         for item in presets().values():
@@ -552,7 +552,7 @@ def topics(fmt: str, full: bool) -> None:
         kgraph topics --format json
     """
     from .rdf.namespace import TOPIC_NS
-    from .table import render as text_table
+    from .query.table import render as text_table
     from .resolve.topics import default_scheme
 
     listing = default_scheme().listing()

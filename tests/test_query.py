@@ -19,7 +19,7 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from kgraph.query import (
+from kgraph.query.runner import (
     BOUND_PREFIXES, CELL_WIDTH, FORMATS, ParameterError, QueryError, QuerySyntaxError,
     QueryTimeout, check_safe, presets, query, render, run_preset,
 )
@@ -540,7 +540,7 @@ def test_without_fork_the_child_is_a_fresh_interpreter(example_store, monkeypatc
     rows, the same errors, the same timeout."""
     import importlib
 
-    module = importlib.import_module("kgraph.query")  # the module, not the function
+    module = importlib.import_module("kgraph.query.runner")  # the module, not the function
     monkeypatch.setattr(module, "_fork_is_safe", lambda: False)
     forked = []
     monkeypatch.setattr(module, "_in_fork", lambda *a: forked.append(a))

@@ -15,7 +15,7 @@ import requests
 from kgraph.read.files import iter_article_paths
 from kgraph.rdf.namespace import DATA_PREFIXES
 from kgraph.network import network_from_graph
-from kgraph.query import BOUND_PREFIXES, presets
+from kgraph.query.runner import BOUND_PREFIXES, presets
 from kgraph.store.remote.client import Client
 from kgraph.store.remote.endpoint import Endpoint, RemoteError
 from kgraph.store.remote.graph import RemoteGraph

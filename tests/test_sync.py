@@ -105,7 +105,7 @@ def test_push_then_pull_gives_the_same_bytes(store, oxigraph_server, tmp_path):
 
 
 def test_a_pulled_store_answers_queries(store, oxigraph_server, tmp_path):
-    from kgraph.query import query
+    from kgraph.query.runner import query
 
     push(store, client_for(oxigraph_server.url))
     pulled = tmp_path / "pulled.ttl"

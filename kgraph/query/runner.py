@@ -7,7 +7,7 @@
 
 The prefixes of :data:`BOUND_PREFIXES` (``kg rdf rdfs xsd owl skos schema prov sem org``,
 ``kgt`` and the data prefixes ``region gov person visit ...``) need no declaration; a
-query's own ``PREFIX`` wins. Ready-made queries live in ``kgraph/queries/*.rq``
+query's own ``PREFIX`` wins. Ready-made queries live in ``kgraph/query/queries/*.rq``
 (:func:`presets`). Results render through the :data:`FORMATS` registry.
 
 With a ``timeout`` the query runs in a child process (forked where that is safe, so it
@@ -29,19 +29,19 @@ from typing import TYPE_CHECKING, Callable, Mapping, Union
 
 import pyoxigraph as ox
 
-from .errors import KGraphError, KGraphWarning, UsageError
-from .rdf.namespace import DATA_PREFIXES, PREFIXES
-from .store.index import Index, damaged
-from .rdf.sparql_text import (
+from ..errors import KGraphError, KGraphWarning, UsageError
+from ..rdf.namespace import DATA_PREFIXES, PREFIXES
+from ..store.index import Index, damaged
+from ..rdf.sparql_text import (
     UPDATE_WORDS, SparqlTextError, blank_opaque, calls_service, declared_prefixes, line_column,
     misspelt_keyword, prefixed_names, query_form, star_order, tokens,
 )
-from .store.graph import DEFAULT_STORE, open_graph, recovering, remote_endpoint
+from ..store.graph import DEFAULT_STORE, open_graph, recovering, remote_endpoint
 from .table import render as text_table
-from .rdf.turtle import TurtleWriter
+from ..rdf.turtle import TurtleWriter
 
 if TYPE_CHECKING:
-    from .store.remote.endpoint import Endpoint
+    from ..store.remote.endpoint import Endpoint
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
 
@@ -158,7 +158,7 @@ class Param:
 
 @dataclass(frozen=True)
 class Preset:
-    """A ready-made query shipped in ``kgraph/queries/NAME.rq``."""
+    """A ready-made query shipped in ``kgraph/query/queries/NAME.rq``."""
 
     name: str
     description: str
@@ -274,7 +274,7 @@ _REGION_BY_LABEL = """SELECT ?name ?region WHERE {
 def _region(value: str, graph: ox.Store) -> Term:
     """A region by code ("35.73"), official name ("Kota Malang"), a mention the gazetteer
     resolves ("Pemkot Malang", "Jatim"), or the label of an unresolved region in the store."""
-    from .resolve.gazetteer import Gazetteer
+    from ..resolve.gazetteer import Gazetteer
 
     value = value.strip()
     gazetteer = Gazetteer.default()
@@ -568,10 +568,10 @@ def _in_interpreter(args: tuple, timeout: float) -> tuple:
     import subprocess
 
     env = dict(os.environ)  # kgraph importable in the child as it is here
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding kgraph/
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     process = subprocess.Popen(
-        [sys.executable, "-c", "from kgraph.query import _serve; _serve()"],
+        [sys.executable, "-c", "from kgraph.query.runner import _serve; _serve()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         remote = not isinstance(args[0], str)  # an Endpoint (see _store_arg)
