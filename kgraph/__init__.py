@@ -13,7 +13,8 @@ from .errors import ArticleError, KGraphError, StoreError
 from .ingest import IngestReport, ingest
 from .validate import ValidationReport, validate
 from .export import export
-from .query.runner import QueryResult, query, render, run_preset
+from .query.runner import QueryResult, query, run_preset
+from .query.render import render
 from .network import build_network
 from .stats import NetworkStats, network_stats
 from .viz import VizReport, render_html, write_html

@@ -211,7 +211,7 @@ def _terminal_width(output: str) -> int | None:
                    "that reads as a date, a number or a prefixed name (2025-10-14, 12, "
                    "region:35.73) is bound as that, <IRI> as an IRI, anything else as a "
                    "string.")
-@click.option("--format", "fmt", type=RegistryChoice(".query.runner:FORMATS"),
+@click.option("--format", "fmt", type=RegistryChoice(".query.render:FORMATS"),
               help="Output format [default: from the -o FILE extension, else table on a "
                    "terminal and csv when piped; ttl for CONSTRUCT and DESCRIBE].")
 @click.option("--full", is_flag=True,
@@ -245,7 +245,9 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
         kgraph query 'SELECT ?visit ?date WHERE { ?visit a kg:Visit ; kg:date ?date }'
         kgraph query -f my-question.rq --format json -o answer.json
     """
-    from .query.runner import file_format, presets, render, run_preset
+    from .query.render import file_format, render
+    from .query.presets import presets
+    from .query.runner import run_preset
     from .query.runner import query as run_query
 
     if list_presets:

@@ -153,7 +153,8 @@ def _graphml(graph: ox.Store, level: str = "region") -> Iterable[bytes]:
 
 
 def _visits_csv(graph: ox.Store) -> Iterable[bytes]:
-    from .query.runner import BOUND_PREFIXES, preset
+    from .query.checks import BOUND_PREFIXES
+    from .query.presets import preset
 
     result = graph.query(preset("visits").text, prefixes=BOUND_PREFIXES)
     return [result.serialize(format=ox.QueryResultsFormat.CSV)]

@@ -443,7 +443,7 @@ def _pyoxigraph_calls_service(text: str) -> bool:
 def test_service_refusal_follows_the_parser(case):
     """The refusal of SERVICE is decided as the SPARQL parser reads the query: hidden in
     no escape, string or comment, and never seen where the parser sees none."""
-    from kgraph.query.runner import QueryError, check_safe
+    from kgraph.query.checks import QueryError, check_safe
 
     text, inserted = case
     try:

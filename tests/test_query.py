@@ -19,10 +19,12 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from kgraph.query.runner import (
-    BOUND_PREFIXES, CELL_WIDTH, FORMATS, ParameterError, QueryError, QuerySyntaxError,
-    QueryTimeout, check_safe, presets, query, render, run_preset,
+from kgraph.query.checks import (
+    BOUND_PREFIXES, ParameterError, QueryError, QuerySyntaxError, QueryTimeout, check_safe,
 )
+from kgraph.query.render import CELL_WIDTH, FORMATS, render
+from kgraph.query.presets import presets
+from kgraph.query.runner import query, run_preset
 from kgraph.rdf.sparql_text import blank_opaque
 
 from conftest import DATA, ROOT

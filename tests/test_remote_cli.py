@@ -15,7 +15,7 @@ from kgraph import ingest
 from kgraph.store.remote import editor as remote_editor
 from kgraph.cli import cli
 from kgraph.network import build_network
-from kgraph.query.runner import presets
+from kgraph.query.presets import presets
 
 from conftest import EXAMPLES
 from tests.helpers.oxserver import OxigraphServer

@@ -15,7 +15,8 @@ import requests
 from kgraph.read.files import iter_article_paths
 from kgraph.rdf.namespace import DATA_PREFIXES
 from kgraph.network import network_from_graph
-from kgraph.query.runner import BOUND_PREFIXES, presets
+from kgraph.query.checks import BOUND_PREFIXES
+from kgraph.query.presets import presets
 from kgraph.store.remote.client import Client
 from kgraph.store.remote.endpoint import Endpoint, RemoteError
 from kgraph.store.remote.graph import RemoteGraph

@@ -15,7 +15,8 @@ import pytest
 from kgraph import ingest
 from kgraph.store.index import Index
 from kgraph.network import NetworkFilter, network_from_graph
-from kgraph.query.runner import preset, query, run_preset
+from kgraph.query.presets import preset
+from kgraph.query.runner import query, run_preset
 from kgraph.store.graph import open_graph
 from kgraph.store.views import DETAILS_FILE, FILE_NAME, VisitTable
 from kgraph.rdf.tsv import blocks, term_value
