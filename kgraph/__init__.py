@@ -15,9 +15,9 @@ from .validate import ValidationReport, validate
 from .export import export
 from .query.runner import QueryResult, query, run_preset
 from .query.render import render
-from .network import build_network
-from .stats import NetworkStats, network_stats
-from .viz import VizReport, render_html, write_html
+from .network.build import build_network
+from .network.stats import NetworkStats, network_stats
+from .network.viz import VizReport, render_html, write_html
 
 __all__ = [
     "__version__",

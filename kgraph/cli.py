@@ -382,8 +382,8 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
         kgraph viz --topic "pengelolaan sampah" --since 2025-01-01
         kgraph viz --around "Kota Malang" --title "Who visits Malang"
     """
-    from .network import build_network, paused_gc
-    from .viz import TIP_PAIRS, TIP_VISITS, open_in_browser, render_html, write_html
+    from .network.build import build_network, paused_gc
+    from .network.viz import TIP_PAIRS, TIP_VISITS, open_in_browser, render_html, write_html
 
     try:
         with paused_gc():  # from the network to the page: no collection in between
@@ -411,7 +411,7 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
 
 @cli.command()
 @network_filter_options
-@click.option("--format", "fmt", type=RegistryChoice(".stats:FORMATS"), default="table",
+@click.option("--format", "fmt", type=RegistryChoice(".network.stats:FORMATS"), default="table",
               show_default=True, help="A readable table or JSON.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="Entries in each ranked list.")
@@ -435,8 +435,8 @@ def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...], 
         kgraph stats --region-type kota --format json
         kgraph stats --level province
     """
-    from .network import build_network
-    from .stats import format_stats, network_stats
+    from .network.build import build_network
+    from .network.stats import format_stats, network_stats
 
     try:
         net = build_network(store, details=("topics", "agreements"), level=level,

@@ -102,7 +102,7 @@ def visit_network(graph: ox.Store, level: str = "region"):  # type: ignore[no-un
     their IRIs, whatever the order the store answers in."""
     import networkx as nx
 
-    from .levels import check_level
+    from .network.levels import check_level
 
     check_level(level)
     network = nx.DiGraph()
@@ -206,7 +206,7 @@ def export_chunks(fmt: str, *, store: str | os.PathLike[str] = DEFAULT_STORE,
         raise ExportFormatError(f"unknown export format {fmt!r}; formats: "
                           f"{', '.join(EXPORTERS)}") from None
     if fmt in LEVELLED:
-        from .levels import check_level
+        from .network.levels import check_level
 
         check_level(level)
         # a damaged index is rebuilt

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kgraph import build_network, write_html
-from kgraph import viz as viz_module
+from kgraph.network import viz as viz_module
 
 from test_viz import JS_URL, XSS_IMG, XSS_SCRIPT, make_hostile_store
 

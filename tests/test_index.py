@@ -12,7 +12,7 @@ from kgraph import ingest
 from kgraph.errors import KGraphWarning
 from kgraph.export import export_chunks
 from kgraph.store.index import Index
-from kgraph.network import build_network
+from kgraph.network.build import build_network
 from kgraph.query.runner import query, run_preset
 from kgraph.store.graph import load_graph, open_graph
 from kgraph.store.turtle_store import serialize

@@ -66,7 +66,7 @@ def test_installed_wheel_ingests_outside_the_checkout(wheel, tmp_path):
             "assert kgraph.__file__.startswith(sys.argv[1]), kgraph.__file__;"
             "assert str(r.ontology_path('topics.ttl')).startswith(sys.argv[1]);"
             "print(kgraph.ingest([sys.argv[2], sys.argv[4]], store=sys.argv[3]).summary());"
-            "import kgraph.geo as g; assert str(g.data_path(g.OUTLINE_FILE)).startswith(sys.argv[1]);"
+            "import kgraph.network.geo as g; assert str(g.data_path(g.OUTLINE_FILE)).startswith(sys.argv[1]);"
             "assert len(g.outline()['rings']) > 100")
     raw = tmp_path / "raw.txt"  # a raw article: the installed extractor runs too
     raw.write_text("Pemkot Malang menerima kunjungan kerja Pemkot Jambi, Senin (12/1/2026).\n",

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from kgraph import ingest
 from kgraph.store.remote import editor as remote_editor
 from kgraph.cli import cli
-from kgraph.network import build_network
+from kgraph.network.build import build_network
 from kgraph.query.presets import presets
 
 from conftest import EXAMPLES

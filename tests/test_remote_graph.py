@@ -14,7 +14,7 @@ import requests
 
 from kgraph.read.files import iter_article_paths
 from kgraph.rdf.namespace import DATA_PREFIXES
-from kgraph.network import network_from_graph
+from kgraph.network.build import network_from_graph
 from kgraph.query.checks import BOUND_PREFIXES
 from kgraph.query.presets import presets
 from kgraph.store.remote.client import Client

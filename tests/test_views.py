@@ -14,7 +14,7 @@ import pytest
 
 from kgraph import ingest
 from kgraph.store.index import Index
-from kgraph.network import NetworkFilter, network_from_graph
+from kgraph.network.build import NetworkFilter, network_from_graph
 from kgraph.query.presets import preset
 from kgraph.query.runner import query, run_preset
 from kgraph.store.graph import open_graph
@@ -234,7 +234,7 @@ def test_large_edits_that_stop_tracking_triples_keep_the_count_and_the_table(
 
 
 def test_build_network_reads_the_table_of_a_fresh_index(store, monkeypatch):
-    from kgraph import network
+    from kgraph.network import build as network
 
     expected = edges(network.build_network(store))
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
-from .errors import KGraphError
-from .rdf.namespace import DATA_PREFIXES
+from ..errors import KGraphError
+from ..rdf.namespace import DATA_PREFIXES
 
 #: The levels a network can be drawn at.
 LEVELS = ("region", "province")
@@ -33,7 +33,7 @@ def province_iri(code: str) -> str:
 def province_node(code: str, fallback: dict[str, Any] | None = None) -> dict[str, Any]:
     """The node data of a province, from the gazetteer (else from ``fallback``, a member
     region's data, for a province the gazetteer does not know)."""
-    from .resolve.gazetteer import Gazetteer
+    from ..resolve.gazetteer import Gazetteer
 
     region = Gazetteer.default().by_code(code)
     if region is not None:

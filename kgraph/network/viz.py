@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import geo
-from .errors import KGraphError
+from ..errors import KGraphError
 from .viz_words import LANGS, describe_filter, say, words
 
 if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
     import networkx as nx
 
-    from .network import Row
+    from .build import Row
 
 DEFAULT_TITLE = "kgraph: visits between regions"
 #: Pairs drawn at a time by default: a thousand arrows are a hairball, two hundred a map.
@@ -152,7 +152,7 @@ def _environment() -> Any:
 
 
 def _province_colors() -> dict[str, str]:
-    from .resolve.gazetteer import Gazetteer
+    from ..resolve.gazetteer import Gazetteer
 
     codes = sorted(r.code for r in Gazetteer.default().provinces)
     colors = {}
@@ -419,7 +419,7 @@ def page_data(net: nx.DiGraph, *, title: str | None = None, color_by: str = "typ
 
 
 def _render(net: nx.DiGraph, **options: Any) -> tuple[str, dict[str, Any]]:
-    from .network import paused_gc
+    from .build import paused_gc
 
     with paused_gc():
         return _render_page(net, **options)
@@ -474,7 +474,7 @@ def write_html(net: nx.DiGraph, path: str | os.PathLike[str] = "kgraph.html", *,
 
     Raises :class:`KGraphError` for bad options or when the file cannot be written.
     """
-    from .store.files import atomic_write
+    from ..store.files import atomic_write
 
     html, data = _render(net, title=title, color_by=color_by, layout=layout,
                          max_edges=max_edges, lang=lang)

@@ -50,11 +50,11 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .errors import KGraphError, UsageError
+from ..errors import KGraphError, UsageError
 from .levels import at_level, check_level
-from .rdf.namespace import DATA_PREFIXES, PREFIXES
-from .store.views import AGREEMENT, TOPIC, VisitTable
-from .rdf.tsv import blocks, date_value, finite_number, select_tsv, term_value, tsv_rows
+from ..rdf.namespace import DATA_PREFIXES, PREFIXES
+from ..store.views import AGREEMENT, TOPIC, VisitTable
+from ..rdf.tsv import blocks, date_value, finite_number, select_tsv, term_value, tsv_rows
 
 if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
     import networkx as nx
@@ -214,8 +214,8 @@ def build_network(
     Raises :class:`~kgraph.errors.StoreError` for a missing or invalid store and
     :class:`~kgraph.errors.KGraphError` for an unknown topic, region type or region.
     """
-    from .store.index import Index
-    from .store.graph import open_graph, recovering, remote_endpoint
+    from ..store.index import Index
+    from ..store.graph import open_graph, recovering, remote_endpoint
 
     flt = NetworkFilter(
         topics=tuple(topics), since=_as_date(since, "since"), until=_as_date(until, "until"),
@@ -254,7 +254,7 @@ def build_network(
         try:
             return build()
         except (ValueError, TypeError, KeyError, IndexError) as exc:  # values of the wrong kind
-            from .store.remote.endpoint import RemoteError
+            from ..store.remote.endpoint import RemoteError
 
             raise RemoteError(f"{endpoint.query} sent results kgraph cannot read: {exc}",
                               url=endpoint.query) from None
@@ -301,7 +301,7 @@ def _topic_labels(graph: Any) -> dict[str, str]:
 
 
 def _topic_iris(graph: Any, wanted: tuple[str, ...], labels: dict[str, str]) -> list[str]:
-    from .resolve.topics import default_scheme, topic_key
+    from ..resolve.topics import default_scheme, topic_key
 
     by_key: dict[str, set[str]] = defaultdict(set)
     for t, label in _rows(graph, _Q_TOPIC_LABELS):
@@ -842,7 +842,7 @@ def find_region(net: "nx.DiGraph | None", text: str, *,
     unresolved region, or a mention the gazetteer resolves ("Pemkot Malang"); a region
     of the gazetteer that is not among them is still its IRI (it has no visits). Raises
     :class:`~kgraph.errors.UsageError` when no region or several match."""
-    from .resolve.gazetteer import Gazetteer, normalize
+    from ..resolve.gazetteer import Gazetteer, normalize
 
     pool = regions if regions is not None else dict(net.nodes(data=True)) if net is not None else {}
     wanted = text.strip()
@@ -871,7 +871,7 @@ def find_region(net: "nx.DiGraph | None", text: str, *,
 
 def _gazetteer_name(iri: str) -> str:
     """The official name and code of a region IRI of the gazetteer ("Kota Medan (12.71)")."""
-    from .resolve.gazetteer import Gazetteer
+    from ..resolve.gazetteer import Gazetteer
 
     code = iri.rpartition("/")[2]
     region = Gazetteer.default().by_code(code)

@@ -11,7 +11,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from .rdf.resources import data_path
+from ..rdf.resources import data_path
 
 if TYPE_CHECKING:
     import networkx as nx

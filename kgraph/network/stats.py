@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from .query.table import cut, visible
-from .query.table import render as text_table
+from ..query.table import cut, visible
+from ..query.table import render as text_table
 
 if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
     import networkx as nx
