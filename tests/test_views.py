@@ -14,7 +14,8 @@ import pytest
 
 from kgraph import ingest
 from kgraph.store.index import Index
-from kgraph.network.build import NetworkFilter, network_from_graph
+from kgraph.network.pairs import NetworkFilter
+from kgraph.network.build import network_from_graph
 from kgraph.query.presets import preset
 from kgraph.query.runner import query, run_preset
 from kgraph.store.graph import open_graph

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kgraph import KGraphError, build_network, render_html, write_html
-from kgraph.network.build import find_region
+from kgraph.network.regions import find_region
 from kgraph.network.viz import edge_width, is_safe_url, node_size, page_data
 
 from conftest import EXAMPLES, write_article

@@ -37,7 +37,7 @@ from .viz_words import LANGS, describe_filter, say, words
 if TYPE_CHECKING:  # networkx is imported when used: kgraph starts faster
     import networkx as nx
 
-    from .build import Row
+    from .details import Row
 
 DEFAULT_TITLE = "kgraph: visits between regions"
 #: Pairs drawn at a time by default: a thousand arrows are a hairball, two hundred a map.
