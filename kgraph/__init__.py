@@ -17,7 +17,7 @@ from .query.runner import QueryResult, query, run_preset
 from .query.render import render
 from .network.build import build_network
 from .network.stats import NetworkStats, network_stats
-from .network.viz import VizReport, render_html, write_html
+from .network.viz_page import VizReport, render_html, write_html
 
 __all__ = [
     "__version__",

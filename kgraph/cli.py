@@ -383,7 +383,8 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
         kgraph viz --around "Kota Malang" --title "Who visits Malang"
     """
     from .network.build import build_network, paused_gc
-    from .network.viz import TIP_PAIRS, TIP_VISITS, open_in_browser, render_html, write_html
+    from .network.viz import TIP_PAIRS, TIP_VISITS
+    from .network.viz_page import open_in_browser, render_html, write_html
 
     try:
         with paused_gc():  # from the network to the page: no collection in between

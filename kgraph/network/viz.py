@@ -1,12 +1,9 @@
-"""The visit network as one self-contained, offline HTML page.
+"""What the page of the visit network draws: its data, as the page's script reads it.
 
-The page inlines the vis-network library shipped inside the ``pyvis`` package and loads
-nothing from the network (a Content-Security-Policy forbids it too). The graph goes into
-the page as JSON in a ``<script type="application/json">`` block; the page's script builds
-tooltips and labels as DOM text (never HTML), and only ``http``/``https`` sources become
-links. The layout is computed by vis-network's physics, which stops once the graph has
+The layout is computed by vis-network's physics, which stops once the graph has
 stabilised; ``layout="geo"`` pins each region at its longitude/latitude over a coastline
-of Indonesia instead (:mod:`kgraph.geo`).
+of Indonesia instead (:mod:`kgraph.network.geo`). The HTML page around the data is
+:mod:`kgraph.network.viz_page`.
 
 The page carries every pair of the network, each with its visits in a compact form (day,
 agreements, topics), so that its year range, topic picker and region search filter the
@@ -17,17 +14,10 @@ read (reviewed, or extracted with a confidence); the others show counts and topi
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import functools
-import hashlib
-import json
 import math
-import os
 import re
 from collections import Counter
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import geo
@@ -52,7 +42,6 @@ TIP_ITEMS = 4
 #: Pairs whose tooltips list their latest visits in full (the most visited ones).
 TIP_PAIRS = 1000
 
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
 _TYPE_COLORS = {
     "kota": "#2b6cb0",
     "kabupaten": "#2f855a",
@@ -65,90 +54,9 @@ _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+\Z", re.I)
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
-@dataclass(frozen=True)
-class VizReport:
-    """What :func:`write_html` wrote: the network's totals, and what the page draws at
-    first (``shown_*``, at most ``max_edges`` pairs)."""
-
-    path: str
-    regions: int
-    pairs: int
-    visits: int
-    shown_regions: int
-    shown_pairs: int
-    bytes: int
-
-    shown_visits: int = 0
-
-    def summary(self) -> str:
-        if self.shown_pairs < self.pairs:
-            most = (f"{self.shown_pairs} most visited pairs" if self.shown_pairs != 1
-                    else "most visited pair")
-            return (f"{_n(self.regions, 'region')}, {_n(self.visits, 'visit')} in "
-                    f"{_n(self.pairs, 'pair')} → {self.path}; the page draws the {most} "
-                    f"at a time ({_n(self.shown_visits, 'visit')} at first; --max-edges 0 "
-                    "draws them all)")
-        return (f"{_n(self.shown_regions, 'region')}, {_n(self.visits, 'visit')} in "
-                f"{_n(self.pairs, 'pair')} → {self.path}")
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def is_safe_url(url: str | None) -> bool:
     """True for an absolute http(s) URL without spaces or control characters."""
     return bool(url) and _SAFE_URL.match(url) is not None  # type: ignore[arg-type]
-
-
-@functools.lru_cache(maxsize=1)
-def _vis_assets() -> tuple[str, str]:
-    """The JS and CSS of the newest vis-network bundled in pyvis (found without importing
-    pyvis, whose imports take a third of a second)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("pyvis")
-    if spec is None or spec.origin is None:
-        raise KGraphError("the pyvis package is missing", hint="reinstall kgraph")
-    lib = Path(spec.origin).resolve().parent / "lib"
-
-    def version(path: Path) -> tuple[int, ...]:
-        return tuple(int(p) for p in re.findall(r"\d+", path.name))
-
-    folders = sorted(lib.glob("vis-*"), key=version, reverse=True)
-    for folder in folders:
-        js, css = folder / "vis-network.min.js", folder / "vis-network.css"
-        if js.is_file() and css.is_file():
-            return js.read_text(encoding="utf-8"), css.read_text(encoding="utf-8")
-    raise KGraphError(f"vis-network is missing from the pyvis package ({lib})",
-                      hint="reinstall pyvis")
-
-
-def _script_safe(code: str) -> str:
-    """JS text that cannot end its <script> element early."""
-    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.I).replace("<!--", "<\\!--")
-
-
-def _json_for_html(data: Any) -> str:
-    # allow_nan=False: NaN is not JSON, and the page's JSON.parse would fail on it.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def _csp_hash(code: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
-
-
-@functools.lru_cache(maxsize=1)
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
-        autoescape=True,
-        keep_trailing_newline=True,
-    )
 
 
 def _province_colors() -> dict[str, str]:
@@ -416,94 +324,3 @@ def page_data(net: nx.DiGraph, *, title: str | None = None, color_by: str = "typ
         "nodes": nodes,
         "edges": out_edges,
     }
-
-
-def _render(net: nx.DiGraph, **options: Any) -> tuple[str, dict[str, Any]]:
-    from .build import paused_gc
-
-    with paused_gc():
-        return _render_page(net, **options)
-
-
-def _render_page(net: nx.DiGraph, **options: Any) -> tuple[str, dict[str, Any]]:
-    data = page_data(net, **options)
-    vis_js, vis_css = _vis_assets()
-    app_js = (_TEMPLATES / "graph.js").read_text(encoding="utf-8")
-    scripts = [_script_safe(vis_js), _script_safe(app_js)]
-    csp = ("default-src 'none'; script-src " + " ".join(_csp_hash(s) for s in scripts)
-           + "; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; "
-             "base-uri 'none'; form-action 'none'")
-    from markupsafe import Markup
-
-    html = _environment().get_template("graph.html").render(
-        title=data["title"],
-        lang=data["lang"],
-        w=data["words"],
-        csp=csp,
-        vis_css=Markup(vis_css.replace("</", "<\\/")),
-        vis_js=Markup(scripts[0]),
-        app_js=Markup(scripts[1]),
-        data_json=Markup(_json_for_html(data)),
-        summary=data["summary"],
-        filters=say(data["words"], "filters", filters="; ".join(data["filters"]))
-        if data["filters"] else None,
-        notes=data["notes"],
-        budget_note=data["budget_note"],
-        legend=data["legend"],
-    )
-    return html, data
-
-
-def render_html(net: nx.DiGraph, *, title: str | None = None, color_by: str = "type",
-                layout: str = "force", max_edges: int = DEFAULT_MAX_EDGES,
-                lang: str = "en") -> str:
-    """The page for ``net`` (a network from :func:`kgraph.network.build_network`);
-    ``lang`` (``en`` or ``id``) is the language of the page's own words, ``title``
-    defaults to that language's.
-
-    Raises :class:`KGraphError` for an unknown layout, colouring or language.
-    """
-    return _render(net, title=title, color_by=color_by, layout=layout, max_edges=max_edges,
-                   lang=lang)[0]
-
-
-def write_html(net: nx.DiGraph, path: str | os.PathLike[str] = "kgraph.html", *,
-               title: str | None = None, color_by: str = "type", layout: str = "force",
-               max_edges: int = DEFAULT_MAX_EDGES, lang: str = "en") -> VizReport:
-    """Render ``net`` (see :func:`render_html`) and write the page to ``path`` atomically.
-
-    Raises :class:`KGraphError` for bad options or when the file cannot be written.
-    """
-    from ..store.files import atomic_write
-
-    html, data = _render(net, title=title, color_by=color_by, layout=layout,
-                         max_edges=max_edges, lang=lang)
-    encoded = html.encode("utf-8")
-    target = Path(path)
-    try:
-        atomic_write(target, encoded)
-    except OSError as exc:
-        raise KGraphError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
-    drawn = data["edges"][:max_edges] if max_edges else data["edges"]
-    return VizReport(
-        path=str(target), regions=net.graph.get("regions", net.number_of_nodes()),
-        pairs=net.graph.get("pairs", net.number_of_edges()),
-        visits=net.graph.get("visits", 0),
-        shown_regions=len({n for e in drawn for n in (e["f"], e["t"])}),
-        shown_pairs=len(drawn), bytes=len(encoded),
-        shown_visits=sum(len(e["v"]) for e in drawn),
-    )
-
-
-def open_in_browser(path: str | os.PathLike[str]) -> bool:
-    """Open the page at ``path`` in the default web browser (Python's :mod:`webbrowser`:
-    ``$BROWSER``, the desktop's browser, or a console one); ``False`` when the machine
-    has none (no display and no console browser), so the caller can say so."""
-    import pathlib
-    import webbrowser
-
-    try:
-        browser = webbrowser.get()
-    except webbrowser.Error:
-        return False
-    return bool(browser.open(pathlib.Path(path).resolve().as_uri()))
