@@ -40,7 +40,7 @@ def test_wheel_contains_ontology_and_data(wheel):
         "kgraph/data/regions.csv",
         "kgraph/data/indonesia-land.json",
         "kgraph/data/LICENSES.md",
-        "kgraph/cli.py",
+        "kgraph/cli/__init__.py",
     ):
         assert required in names, f"{required} is missing from the wheel"
 

@@ -15,7 +15,7 @@ from kgraph.store.index import Index
 from kgraph.store.remote.client import Client
 from kgraph.store.remote.endpoint import Endpoint, RemoteError
 from kgraph.store.remote.sync import push, pull
-from kgraph.sync_cli import pull_command, push_command
+from kgraph.cli.sync import pull_command, push_command
 from tests.helpers.oxserver import OxigraphServer
 
 pytestmark = pytest.mark.usefixtures("clean_remote_env")

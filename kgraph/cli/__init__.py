@@ -1,4 +1,12 @@
-"""The ``kgraph`` command line: one thin function per command over the library."""
+"""The ``kgraph`` command line: one thin function per command over the library.
+
+Owns the click group and :func:`main`, the commands, their shared options (``options``)
+and the fetch, push and pull commands (``fetch``, ``sync``). Only this package imports
+click.
+
+May import: errors, rdf, resolve, read, extract, map, store, query, network, ingest,
+annotate, evaluate, export, validate, fetch
+"""
 from __future__ import annotations
 
 import os
@@ -7,15 +15,15 @@ import warnings
 
 import click
 
-from . import __version__
-from .read.files import DEFAULT_MAX_BYTES, find_article_files, iter_article_paths
-from .errors import KGraphError, KGraphWarning, UsageError
-from .fetch_cli import echo_fetch_outcomes, fetch_command, web_options
+from .. import __version__
+from ..read.files import DEFAULT_MAX_BYTES, find_article_files, iter_article_paths
+from ..errors import KGraphError, KGraphWarning, UsageError
+from .fetch import echo_fetch_outcomes, fetch_command, web_options
 from .options import (
     RegistryChoice, fetch_options, level_option, network_filter_options, output_option,
     store_options,
 )
-from .sync_cli import pull_command, push_command
+from .sync import pull_command, push_command
 
 #: Progress bars appear on a terminal from this many files on.
 PROGRESS_MIN_FILES = 20
@@ -97,9 +105,9 @@ def ingest(paths: tuple[str, ...], store: str, max_size: int, follow_symlinks: b
         cat article.md | kgraph ingest -
         kgraph ingest https://news.example.id/daerah/2026/01/13/studi-banding
     """
-    from .ingest import ingest as run_ingest
+    from ..ingest import ingest as run_ingest
 
-    from .read.webpage import is_url
+    from ..read.webpage import is_url
 
     web = web_options(delay, timeout, retries)
     if any(is_url(p) for p in paths):  # fetched first: no bar of files
@@ -149,7 +157,7 @@ def validate(store: str, quiet: bool) -> None:
     Example:
         kgraph validate --store kgraph.ttl
     """
-    from .validate import validate as run_validate
+    from ..validate import validate as run_validate
 
     try:
         report = run_validate(store=store)
@@ -167,7 +175,7 @@ def validate(store: str, quiet: bool) -> None:
 
 def _emit(chunks, output: str) -> None:  # type: ignore[no-untyped-def]
     """Write byte chunks to standard output (``-``) or atomically to a file."""
-    from .store.files import atomic_write
+    from ..store.files import atomic_write
 
     if output != "-":
         try:
@@ -211,7 +219,7 @@ def _terminal_width(output: str) -> int | None:
                    "that reads as a date, a number or a prefixed name (2025-10-14, 12, "
                    "region:35.73) is bound as that, <IRI> as an IRI, anything else as a "
                    "string.")
-@click.option("--format", "fmt", type=RegistryChoice(".query.render:FORMATS"),
+@click.option("--format", "fmt", type=RegistryChoice("..query.render:FORMATS"),
               help="Output format [default: from the -o FILE extension, else table on a "
                    "terminal and csv when piped; ttl for CONSTRUCT and DESCRIBE].")
 @click.option("--full", is_flag=True,
@@ -245,10 +253,10 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
         kgraph query 'SELECT ?visit ?date WHERE { ?visit a kg:Visit ; kg:date ?date }'
         kgraph query -f my-question.rq --format json -o answer.json
     """
-    from .query.render import file_format, render
-    from .query.presets import presets
-    from .query.runner import run_preset
-    from .query.runner import query as run_query
+    from ..query.render import file_format, render
+    from ..query.presets import presets
+    from ..query.runner import run_preset
+    from ..query.runner import query as run_query
 
     if list_presets:
         for item in presets().values():
@@ -294,7 +302,7 @@ def query(sparql: str | None, query_file: str | None, preset: str | None, list_p
 
 
 @cli.command()
-@click.option("--format", "fmt", type=RegistryChoice(".export:EXPORTERS"),
+@click.option("--format", "fmt", type=RegistryChoice("..export:EXPORTERS"),
               help="ttl, nt, jsonld, xml (RDF/XML), graphml (the region → region visit "
                    "network) or csv (the visits preset) [default: from the -o extension, "
                    "else ttl].")
@@ -316,8 +324,8 @@ def export(fmt: str | None, output: str, level: str, store: str) -> None:
         kgraph export --level province -o provinces.graphml
         kgraph export --format csv -o - | head
     """
-    from .export import export as run_export
-    from .export import export_chunks, guess_format
+    from ..export import export as run_export
+    from ..export import export_chunks, guess_format
 
     try:
         if output != "-":
@@ -382,9 +390,9 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
         kgraph viz --topic "pengelolaan sampah" --since 2025-01-01
         kgraph viz --around "Kota Malang" --title "Who visits Malang"
     """
-    from .network.build import build_network, paused_gc
-    from .network.viz import TIP_PAIRS, TIP_VISITS
-    from .network.viz_page import open_in_browser, render_html, write_html
+    from ..network.build import build_network, paused_gc
+    from ..network.viz import TIP_PAIRS, TIP_VISITS
+    from ..network.viz_page import open_in_browser, render_html, write_html
 
     try:
         with paused_gc():  # from the network to the page: no collection in between
@@ -412,7 +420,7 @@ def viz(topics: tuple[str, ...], since, until, region_types: tuple[str, ...],  #
 
 @cli.command()
 @network_filter_options
-@click.option("--format", "fmt", type=RegistryChoice(".network.stats:FORMATS"), default="table",
+@click.option("--format", "fmt", type=RegistryChoice("..network.stats:FORMATS"), default="table",
               show_default=True, help="A readable table or JSON.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="Entries in each ranked list.")
@@ -436,8 +444,8 @@ def stats(topics: tuple[str, ...], since, until, region_types: tuple[str, ...], 
         kgraph stats --region-type kota --format json
         kgraph stats --level province
     """
-    from .network.build import build_network
-    from .network.stats import format_stats, network_stats
+    from ..network.build import build_network
+    from ..network.stats import format_stats, network_stats
 
     try:
         net = build_network(store, details=("topics", "agreements"), level=level,
@@ -480,7 +488,7 @@ def annotate(paths: tuple[str, ...], output: str | None, in_place: bool, force: 
         kgraph annotate examples/raw/ -o annotated/
         kgraph annotate --in-place article.txt
     """
-    from .annotate import annotate as run_annotate
+    from ..annotate import annotate as run_annotate
 
     files = list(iter_article_paths(paths, follow_symlinks=follow_symlinks))
     if in_place and output is not None:
@@ -529,7 +537,7 @@ def evaluate(gold: tuple[str, ...], texts: str | None, verbose: bool) -> None:
         kgraph evaluate -v my-annotated-articles/
         kgraph evaluate ../shared/realdev/gold --texts .realdev/articles
     """
-    from .evaluate import evaluate as run_evaluate
+    from ..evaluate import evaluate as run_evaluate
 
     try:
         report = run_evaluate(gold, texts=texts)
@@ -554,9 +562,9 @@ def topics(fmt: str, full: bool) -> None:
         kgraph topics
         kgraph topics --format json
     """
-    from .rdf.namespace import TOPIC_NS
-    from .query.table import render as text_table
-    from .resolve.topics import default_scheme
+    from ..rdf.namespace import TOPIC_NS
+    from ..query.table import render as text_table
+    from ..resolve.topics import default_scheme
 
     listing = default_scheme().listing()
     if fmt == "json":

@@ -6,7 +6,7 @@ import inspect
 
 import click
 
-from .store.graph import DEFAULT_STORE
+from ..store.graph import DEFAULT_STORE
 
 store_option = click.option(
     "--store",
@@ -62,15 +62,15 @@ def store_options(command):  # type: ignore[no-untyped-def]
     @functools.wraps(command)
     def run(*args, query_endpoint, update_endpoint, graph_store_endpoint, store,
             **kwargs):  # type: ignore[no-untyped-def]
-        from .errors import KGraphError
-        from .store.graph import remote_endpoint
+        from ..errors import KGraphError
+        from ..store.graph import remote_endpoint
 
         timeout = kwargs["timeout"] if own_timeout else kwargs.pop("timeout")
         overrides = (query_endpoint, update_endpoint, graph_store_endpoint)
         try:
             endpoint = remote_endpoint(store)
             if endpoint is not None:
-                from .store.remote.endpoint import Endpoint
+                from ..store.remote.endpoint import Endpoint
 
                 endpoint = Endpoint.resolve(endpoint.url, query=query_endpoint,
                                             update=update_endpoint,

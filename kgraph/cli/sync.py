@@ -7,16 +7,16 @@ from typing import Callable
 
 import click
 
-from .errors import KGraphError
+from ..errors import KGraphError
 from .options import endpoint_options, store_option, timeout_option
 
 
 def _client(url: str, store: str, query: str | None, update: str | None,
             graph_store: str | None, timeout: float):  # type: ignore[no-untyped-def]
     """The client of the server at ``url``; refuses a ``--store`` that is a server."""
-    from .store.remote.client import Client
-    from .store.remote.endpoint import Endpoint
-    from .store.graph import is_endpoint
+    from ..store.remote.client import Client
+    from ..store.remote.endpoint import Endpoint
+    from ..store.graph import is_endpoint
 
     if is_endpoint(store):
         raise click.UsageError(f"--store must be a local Turtle file here, not {store}")
@@ -67,7 +67,7 @@ def push_command(url: str, store: str, query_endpoint: str | None,
         kgraph push --to http://localhost:8890 --query-endpoint /sparql \\
             --update-endpoint /sparql --graph-store-endpoint /sparql-graph-crud
     """
-    from .store.remote.sync import push
+    from ..store.remote.sync import push
 
     try:
         with _client(url, store, query_endpoint, update_endpoint, graph_store_endpoint,
@@ -99,7 +99,7 @@ def pull_command(url: str, store: str, query_endpoint: str | None, update_endpoi
         kgraph pull --from http://127.0.0.1:7878 --store shared.ttl
         kgraph pull --from https://kg.example.org --force
     """
-    from .store.remote.sync import pull
+    from ..store.remote.sync import pull
 
     try:
         with _client(url, store, query_endpoint, update_endpoint, graph_store_endpoint,

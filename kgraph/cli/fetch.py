@@ -6,9 +6,9 @@ from contextlib import ExitStack
 
 import click
 
-from .errors import KGraphError
+from ..errors import KGraphError
 from .options import fetch_options
-from .sync_cli import _progress
+from .sync import _progress
 
 
 def read_url_list(name: str) -> list[str]:
@@ -24,7 +24,7 @@ def read_url_list(name: str) -> list[str]:
 
 
 def web_options(delay: float, timeout: float, retries: int, max_size: int | None = None):  # type: ignore[no-untyped-def]
-    from .read.web import WebOptions
+    from ..read.web import WebOptions
 
     extra = {"max_bytes": max_size} if max_size is not None else {}
     return WebOptions(delay=delay, timeout=timeout, retries=retries, **extra)
@@ -83,7 +83,7 @@ def fetch_command(sources: tuple[str, ...], from_file: str | None, feeds: tuple[
         kgraph fetch saved-pages/ -o articles/
         kgraph ingest articles/
     """
-    from .fetch import fetch
+    from ..fetch import fetch
 
     urls = list(sources)
     if from_file is not None:
