@@ -56,7 +56,7 @@ print(len(rows))
 
 RDFLIB_INGEST = """
 import sys, rdflib
-from kgraph.articles import read_article
+from kgraph.read.files import read_article
 from kgraph.resolve.gazetteer import Gazetteer
 from kgraph.map.mapping import Mapper
 from kgraph.resolve.topics import default_scheme

@@ -34,7 +34,7 @@ class ExportFormatError(ExportError, UsageError):
 
 
 def _sorted_lines(graph: ox.Store) -> Iterator[str]:
-    """:func:`~kgraph.store.sorted_nt_lines` with the graph read and sorted now, so that
+    """:func:`~kgraph.store.turtle_store.sorted_nt_lines` with the graph read and sorted now, so that
     a store (or server) that fails does so before anything is written out."""
     lines = sorted_nt_lines(graph)
     first = next(lines, None)
@@ -85,7 +85,7 @@ SELECT ?region ?label ?code ?type ?province ?latitude ?longitude WHERE {
 }"""
 
 
-#: The levels of the network (see :mod:`kgraph.levels`): a region as itself, or as its
+#: The levels of the network (see :mod:`kgraph.network.levels`): a region as itself, or as its
 #: province (a province and an unresolved region, which have none, stand for themselves).
 _LEVEL_NODES = {
     "region": "BIND(?r1 AS ?from) BIND(?r2 AS ?to)",

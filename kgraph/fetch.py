@@ -1,7 +1,7 @@
 """``kgraph fetch``: news pages (URLs, RSS/Atom feeds, saved ``.html`` files) → raw
 article files in a folder, the user's reproducible corpus.
 
-Each page becomes one file named after its canonical URL (:func:`kgraph.webpage.file_name`)
+Each page becomes one file named after its canonical URL (:func:`kgraph.read.webpage.file_name`)
 with front matter ``url``, ``title``, ``published``, ``publisher``, ``author`` and
 ``fetched``, then the report's text. The folder remembers what was fetched
 (:data:`STATE_FILE`), so a URL or feed entry fetched before is not asked for again, and an

@@ -109,7 +109,7 @@ def ingest(
     article files are ingested; a page that cannot be fetched is reported in ``failed``.
 
     ``paths`` are files, folders (read recursively) and ``"-"`` (standard input), or
-    what :func:`~kgraph.articles.find_article_files` found in them. A file that cannot be
+    what :func:`~kgraph.read.files.find_article_files` found in them. A file that cannot be
     read or mapped, and a folder without article files, is reported in ``failed`` and
     skipped; the others are stored. Files of other kinds in folders are counted in
     ``skipped``. When there is no article file at all, the store is not touched. Raises
@@ -208,7 +208,7 @@ def _fetch_urls(paths: list, store: "str | os.PathLike[str] | Endpoint", report:
 def _open_store(store: "str | os.PathLike[str] | Endpoint",
                 endpoint: "Endpoint | None") -> "TurtleStore | RemoteStore":
     """The Turtle file, or the SPARQL server whose updates replace each batch of
-    articles atomically (see :mod:`kgraph.remote_graph`)."""
+    articles atomically (see :mod:`kgraph.store.remote.editor`)."""
     if endpoint is None:
         return TurtleStore(store)  # type: ignore[arg-type]
     from .store.remote.editor import RemoteStore

@@ -1,4 +1,4 @@
-"""kgraph's graph on a real Oxigraph server (kgraph.remote_graph): ingesting through SPARQL
+"""kgraph's graph on a real Oxigraph server (kgraph.store.remote): ingesting through SPARQL
 Update gives the graph a local ingest gives, presets and the visit network read the same,
 and a server killed in the middle of an ingest leaves whole batches and recovers."""
 from __future__ import annotations

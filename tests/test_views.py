@@ -1,4 +1,4 @@
-"""The index's visit table (kgraph.views) answers exactly as SPARQL over the graph would.
+"""The index's visit table (kgraph.store.views) answers exactly as SPARQL over the graph would.
 
 The table is what makes ``--preset pairs`` and ``viz`` fast on big stores; these tests
 check that it is kept exact through ingests, re-ingests that retract visits, hand

@@ -39,7 +39,7 @@ def endpoint_options(command):  # type: ignore[no-untyped-def]
 
 
 #: The default of ``--timeout`` where it is the deadline of each request to a server
-#: (kgraph.remote.DEFAULT_TIMEOUT, not imported: kgraph starts faster without requests).
+#: (kgraph.store.remote.endpoint.DEFAULT_TIMEOUT, not imported: kgraph starts faster without requests).
 REMOTE_TIMEOUT = 60.0
 
 
@@ -54,7 +54,7 @@ def timeout_option(command):  # type: ignore[no-untyped-def]
 
 def store_options(command):  # type: ignore[no-untyped-def]
     """``--store FILE|URL``, the endpoint overrides and ``--timeout``: the command
-    receives ``store`` as a path, or as a :class:`~kgraph.remote.Endpoint` (with the
+    receives ``store`` as a path, or as a :class:`~kgraph.store.remote.endpoint.Endpoint` (with the
     deadline of ``--timeout``) when it names a SPARQL server. A command that declares its
     own ``timeout`` parameter (``query``) keeps it, and it is the deadline too."""
     own_timeout = "timeout" in inspect.signature(command).parameters

@@ -2,7 +2,7 @@
 
 A title (:mod:`.roles`) is extended over the region mention that follows it, then a name
 is read: capitalised words, with honorifics and degrees allowed around it and stripped by
-:func:`kgraph.names.clean_name`. A name must look like a person's name: Title-Case
+:func:`kgraph.resolve.names.clean_name`. A name must look like a person's name: Title-Case
 headlines ("Wali Kota Blitar Berkunjung ke ...") put verbs and nouns where a name would
 be, so words of the language's common vocabulary end a name. A name written before its
 title ("Anang Warsito, pimpinan rombongan DPRD Bojonegoro") is read too. "X diwakili Y"

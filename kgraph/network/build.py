@@ -25,7 +25,7 @@ a scan of one predicate, no self-joins) and joins them in Python into a
 
 Filters select visits (``topics``, ``since``, ``until``, ``region_types``), then pairs
 (``min_visits``), then a neighbourhood (``around``); ``max_edges`` keeps the most visited
-pairs. ``level="province"`` draws each region as its province (see :mod:`kgraph.levels`).
+pairs. ``level="province"`` draws each region as its province (see :mod:`kgraph.network.levels`).
 The graph's attributes: ``filters`` (in words), ``filter`` (the :class:`NetworkFilter`),
 ``level``, and ``regions``, ``pairs`` and ``visits`` of the network before ``max_edges``.
 
@@ -102,7 +102,7 @@ def build_network(
     ``tip_visits`` (N > 0), people, sources and methods are read only for the N latest
     visits of each pair, as a tooltip lists them (so the pair's ``leaders`` and ``sources``
     come from those visits only), and with ``tip_pairs`` (M > 0) only for the M most
-    visited pairs. ``level`` is ``"region"`` or ``"province"`` (:data:`kgraph.levels.LEVELS`).
+    visited pairs. ``level`` is ``"region"`` or ``"province"`` (:data:`kgraph.network.levels.LEVELS`).
     ``compact`` (with ``tip_pairs``) gives the other pairs in compact form only (see the
     module docstring): the fastest network to draw from a large store.
 
@@ -178,7 +178,7 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
     """The visit network of an open pyoxigraph store (see :func:`build_network`).
 
     ``table``, the visit table of the index snapshot ``graph`` is (see
-    :mod:`kgraph.views`), saves reading every visit from the graph.
+    :mod:`kgraph.store.views`), saves reading every visit from the graph.
     """
     import networkx as nx
 
@@ -233,7 +233,7 @@ def network_from_graph(graph: Any, flt: NetworkFilter = NetworkFilter(), *,
               "visits": sum(made.values())}
 
     # The most visited pairs first, then those of the busiest regions; the same order
-    # whichever way the visits were read (kgraph.viz.ranked_edges draws them in it).
+    # whichever way the visits were read (kgraph.network.viz.ranked_edges draws them in it).
     busy = {r: made[r] + received[r] for r in set(made) | set(received)}
     names = {r: regions.get(r, {}).get("label", "") for r in busy}
     kept = [k for *_key, k in sorted(

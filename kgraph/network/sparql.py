@@ -24,7 +24,7 @@ _WORKERS = min(4, os.cpu_count() or 1)
 
 
 def _values(var: str, iris: list[str], parts: int = 1) -> Iterator[str]:
-    """``VALUES ?var`` blocks of ``iris`` (see :func:`kgraph.views.blocks`)."""
+    """``VALUES ?var`` blocks of ``iris`` (see :func:`kgraph.rdf.tsv.blocks`)."""
     for block in blocks([f"<{iri}>" for iri in iris], parts):
         yield f"VALUES ?{var} {{ {block} }}"
 

@@ -58,7 +58,7 @@ class NetworkStats:
 
 
 def network_stats(net: nx.DiGraph, *, top: int = 10) -> NetworkStats:
-    """Figures of ``net`` (from :func:`kgraph.network.build_network`); lists keep ``top``
+    """Figures of ``net`` (from :func:`kgraph.network.build.build_network`); lists keep ``top``
     entries (``reciprocated_pairs`` counts them all). Communities come from networkx's
     greedy modularity on the undirected network weighted by visits; regions alone in
     their community are left out of the list."""

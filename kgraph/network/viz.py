@@ -162,7 +162,7 @@ def edge_width(count: int) -> float:
 def ranked_edges(net: "nx.DiGraph") -> list[tuple[str, str, dict[str, Any]]]:
     """The pairs of ``net`` in the order the page draws them: most visited first, then
     those of the busiest regions, then by the regions' names (the ``rank`` that
-    :func:`kgraph.network.build_network` gives its pairs in this order)."""
+    :func:`kgraph.network.build.build_network` gives its pairs in this order)."""
     edges = list(net.edges(data=True))
     if all("rank" in d for _a, _b, d in edges):
         return sorted(edges, key=lambda e: e[2]["rank"])
@@ -195,7 +195,7 @@ def _day(date: str | None) -> int | None:
 
 def _rows(data: dict[str, Any]) -> list[Row]:
     """A pair's visits as (IRI, date, agreements, topics) rows: its ``compact`` form (see
-    :func:`kgraph.network.build_network`), else read from its visits."""
+    :func:`kgraph.network.build.build_network`), else read from its visits."""
     rows = data.get("compact")
     if rows is None:
         rows = [(v.get("iri", ""), v.get("date"), len(v.get("agreements", ())),

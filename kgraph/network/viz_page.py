@@ -149,7 +149,7 @@ def _render_page(net: nx.DiGraph, **options: Any) -> tuple[str, dict[str, Any]]:
 def render_html(net: nx.DiGraph, *, title: str | None = None, color_by: str = "type",
                 layout: str = "force", max_edges: int = DEFAULT_MAX_EDGES,
                 lang: str = "en") -> str:
-    """The page for ``net`` (a network from :func:`kgraph.network.build_network`);
+    """The page for ``net`` (a network from :func:`kgraph.network.build.build_network`);
     ``lang`` (``en`` or ``id``) is the language of the page's own words, ``title``
     defaults to that language's.
 

@@ -197,7 +197,7 @@ def say(table: dict[str, Word], key: str, n: int | None = None, **values: Any) -
 
 
 def describe_filter(table: dict[str, Word], flt: Any) -> list[str]:
-    """A :class:`kgraph.network.NetworkFilter` in the page's words."""
+    """A :class:`kgraph.network.pairs.NetworkFilter` in the page's words."""
     out = []
     either = str(table["or"])
     if flt.topics:

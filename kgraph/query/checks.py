@@ -43,7 +43,7 @@ _POSITION = re.compile(r"^error at (\d+):(\d+): ", re.S)
 
 def check_safe(text: str, *, allow_service: bool = False) -> None:
     """Refuse SPARQL UPDATE, and SERVICE unless ``allow_service``, as the query's tokens
-    say (:mod:`kgraph.sparql_text`); raises :class:`QueryError`, or
+    say (:mod:`kgraph.rdf.sparql_text`); raises :class:`QueryError`, or
     :class:`QuerySyntaxError` for a text that cannot be a query (an unclosed string)."""
     try:
         if query_form(text) in UPDATE_WORDS:

@@ -1,6 +1,6 @@
 """SPARQL text read as tokens, by the terminals of the SPARQL 1.1 grammar (section 19.8).
 
-What the safety checks of :mod:`kgraph.query` decide (is this an update? does it call
+What the safety checks of :mod:`kgraph.query.checks` decide (is this an update? does it call
 SERVICE?) is decided on these tokens, never on a regular expression over the raw text:
 ``ex:a\\#`` is one prefixed name (``\\#`` is an escape of PN_LOCAL), not the start of a
 comment, and ``ex:it\\'s`` holds no string. The tokenizer also finds what a parser's

@@ -74,5 +74,5 @@ class Article:
     @property
     def path_key(self) -> str | None:
         """The key kgraph 0.x gave an article without a URL read from a file: its path
-        as displayed (see :func:`kgraph.mapping.legacy_iri`)."""
+        as displayed (see :func:`kgraph.map.mapping.legacy_iri`)."""
         return self.source if self.url is None and self.file_name is not None else None

@@ -21,7 +21,7 @@ _VISIT_DERIVED = (
 )
 
 
-#: What the visit table of the index (kgraph.views) is made of.
+#: What the visit table of the index (kgraph.store.views) is made of.
 _TABLE_PREDICATES = {KG.visitor: 0, KG.hostedBy: 0, KG.date: 0, KG.region: 0,
                      KG.topic: 1, KG.signedAgreement: 1}
 
@@ -47,7 +47,7 @@ class GraphEditor:
         self._visits: set = set()
         self._people: set = set()
         self._orphans: set = set()
-        #: Subjects whose triples the index's visit table reads (kgraph.views) changed.
+        #: Subjects whose triples the index's visit table reads (kgraph.store.views) changed.
         self.table_subjects: set = set()
         #: Subjects whose topics or agreements (the table's details) changed.
         self.detail_subjects: set = set()

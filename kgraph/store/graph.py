@@ -70,7 +70,7 @@ def is_endpoint(store: object) -> bool:
 
 
 def remote_endpoint(store: object) -> "Endpoint | None":
-    """The SPARQL server ``store`` names (an :class:`~kgraph.remote.Endpoint`, or an
+    """The SPARQL server ``store`` names (an :class:`~kgraph.store.remote.endpoint.Endpoint`, or an
     ``http(s)://`` URL), or ``None`` when it is a Turtle file."""
     if isinstance(store, (str, os.PathLike)) and not is_endpoint(store):
         return None
@@ -119,7 +119,7 @@ def open_graph(path: "str | os.PathLike[str] | Endpoint") -> ox.Store:
     not modify the result. Raises :class:`StoreError` when the store is missing
     (``no store at kgraph.ttl — run kgraph ingest first``) or invalid.
 
-    For a SPARQL server, the result is a :class:`~kgraph.remote_graph.RemoteGraph`: it
+    For a SPARQL server, the result is a :class:`~kgraph.store.remote.graph.RemoteGraph`: it
     answers the same calls through the SPARQL 1.1 Protocol.
     """
     endpoint = remote_endpoint(path)

@@ -3,7 +3,7 @@
 Writes go to a temporary file in the store's folder, are fsynced, then renamed over the
 store, so a crash leaves either the old or the new file, never a half-written one. A lock
 file in the store's index folder (``.<store>.index/writer.lock``, ignored by git like the
-rest of the folder) serialises writers. The store is written sorted (:mod:`kgraph.turtle`),
+rest of the folder) serialises writers. The store is written sorted (:mod:`kgraph.rdf.turtle`),
 so an ingest that changes nothing leaves the bytes identical. A store path that is a
 symbolic link is written through to its target; anything but a regular file is refused.
 """

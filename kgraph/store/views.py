@@ -41,7 +41,7 @@ FILE_NAME = "visits.tsv"
 DETAILS_FILE = "visit-details.tsv"
 _HEADER = "# kgraph visit table 2 sha256="
 _DETAILS_HEADER = "# kgraph visit details 3 sha256="
-#: Detail kinds, numbered as :mod:`kgraph.network` numbers them, and their predicates.
+#: Detail kinds, numbered as :mod:`kgraph.network.details` numbers them, and their predicates.
 TOPIC, AGREEMENT = 1, 4
 _DETAIL_PREDICATES = {TOPIC: "topic", AGREEMENT: "signedAgreement"}
 _PREFIX = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

@@ -1,8 +1,8 @@
 """kgraph's graph on a SPARQL 1.1 server, edited article by article.
 
-:class:`RemoteStore` is the remote counterpart of :class:`kgraph.store.TurtleStore`:
+:class:`RemoteStore` is the remote counterpart of :class:`kgraph.store.turtle_store.TurtleStore`:
 ``with RemoteStore(client).edit() as editor: editor.replace_articles(graphs)``. The
-editor (:class:`RemoteEditor`, a :class:`~kgraph.store.GraphEditor`) works on a local
+editor (:class:`RemoteEditor`, a :class:`~kgraph.store.editor.GraphEditor`) works on a local
 view of the server's triples, fetched a block of subjects at a time, with the edit's
 changes applied to it; every batch of articles is committed as one SPARQL Update
 request (``DELETE DATA {...} ; INSERT DATA {...}`` of the exact change), so the server
@@ -38,7 +38,7 @@ VALUES_CHUNK = 1000
 
 class _EditGraph(RemoteGraph):
     """The server's default graph with one edit's uncommitted changes, for a
-    :class:`~kgraph.store.GraphEditor`.
+    :class:`~kgraph.store.editor.GraphEditor`.
 
     ``view`` is a local pyoxigraph store holding what was read from the server, with the
     edit's changes applied: everything in it is in the edited graph. A pattern is
@@ -247,7 +247,7 @@ def _needs(batch: list[ArticleGraph]) -> dict[str, list]:
 
 
 class RemoteEditor(GraphEditor):
-    """A :class:`~kgraph.store.GraphEditor` over a SPARQL server: each call of
+    """A :class:`~kgraph.store.editor.GraphEditor` over a SPARQL server: each call of
     :meth:`replace_articles` is committed to the server, :data:`COMMIT_SIZE` articles per
     SPARQL Update request, before it returns."""
 
@@ -292,10 +292,10 @@ class RemoteEditor(GraphEditor):
 
 class RemoteStore:
     """A SPARQL server as kgraph's store, edited like a
-    :class:`~kgraph.store.TurtleStore`: ``with RemoteStore(endpoint).edit() as editor``.
+    :class:`~kgraph.store.turtle_store.TurtleStore`: ``with RemoteStore(endpoint).edit() as editor``.
 
-    Given an :class:`~kgraph.remote.Endpoint` (or its URL), each edit opens and closes
-    its own :class:`~kgraph.remote.Client`; a client given is used and left open.
+    Given an :class:`~kgraph.store.remote.endpoint.Endpoint` (or its URL), each edit opens and closes
+    its own :class:`~kgraph.store.remote.client.Client`; a client given is used and left open.
     """
 
     def __init__(self, target: Client | Endpoint | str) -> None:

@@ -152,9 +152,9 @@ def _graph_name(graph: ox.NamedNode | ox.DefaultGraph | None) -> str | None:
 
 class RemoteGraph:
     """The default graph of a SPARQL server, read through ``client`` (a
-    :class:`kgraph.remote.Client`) with the calls kgraph makes on a pyoxigraph ``Store``.
+    :class:`kgraph.store.remote.client.Client`) with the calls kgraph makes on a pyoxigraph ``Store``.
 
-    Read-only. Failures are :class:`~kgraph.remote.RemoteError` naming the endpoint.
+    Read-only. Failures are :class:`~kgraph.store.remote.endpoint.RemoteError` naming the endpoint.
     """
 
     def __init__(self, client: Client) -> None:

@@ -51,7 +51,7 @@ class ServerLock:
     """The writer lock of ``client``'s server: ``with ServerLock(client): ...``.
 
     :meth:`acquire` waits up to ``wait`` seconds for another writer's lease to end, then
-    raises :class:`~kgraph.remote.RemoteError` naming the holder; :meth:`renew` extends
+    raises :class:`~kgraph.store.remote.endpoint.RemoteError` naming the holder; :meth:`renew` extends
     the lease, and raises when it was lost (held past its expiry and taken over).
     """
 
@@ -132,7 +132,7 @@ class ServerLock:
         return others
 
     def renew(self) -> None:
-        """Extend the lease once half of it has passed; :class:`~kgraph.remote.RemoteError`
+        """Extend the lease once half of it has passed; :class:`~kgraph.store.remote.endpoint.RemoteError`
         when it was lost."""
         if time.monotonic() - self._since < self.lease / 2:
             return  # still well within the lease: spare the server two requests
