@@ -237,3 +237,21 @@ def test_the_registries_named_by_string_exist():
                 package = src if is_package(src) else src.rpartition(".")[0]
                 assert isinstance(getattr(importlib.import_module(module, package), attribute),
                                   dict)
+
+
+def test_the_circle_finder_finds_circles():
+    """The two circle tests can fail: the finder sees a circle of two and one of three."""
+    assert _cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
+    assert _cycle({"x": {"y"}, "y": {"z"}, "z": {"x"}, "w": {"x"}}) == ["x", "y", "z", "x"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_readme_shows_this_table():
+    """README's "How the code is laid out" table says what each stage may import, as here."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How the code is laid out", 1)[1].split("\n## ", 1)[0]
+    rows = {m.group(1): {w for w in re.findall(r"`(\w+)`", m.group(2))}
+            for m in re.finditer(r"^\| `(\w+)/` \|.*\| (.*) \|$", section, re.M)}
+    assert set(rows) == set(STAGES)
+    for stage, said in rows.items():
+        assert said == ALLOWED[stage] - {"errors", "__version__"}, stage
