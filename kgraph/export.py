@@ -30,7 +30,8 @@ class ExportError(KGraphError):
 
 
 class ExportFormatError(ExportError, UsageError):
-    """An unknown format, or a file extension that names none (bad usage)."""
+    """An unknown format, a file extension that names none, or a ``--level`` the format
+    has not (bad usage)."""
 
 
 def _sorted_lines(graph: ox.Store) -> Iterator[str]:
@@ -212,7 +213,7 @@ def export_chunks(fmt: str, *, store: str | os.PathLike[str] = DEFAULT_STORE,
         # a damaged index is rebuilt
         return recovering(store, lambda: exporter(open_graph(store), level=level))  # type: ignore[call-arg]
     if level != "region":
-        raise ExportError(f"--level {level} applies to the {', '.join(LEVELLED)} export "
+        raise ExportFormatError(f"--level {level} applies to the {', '.join(LEVELLED)} export "
                           f"only, not to {fmt}")
     return recovering(store, lambda: exporter(open_graph(store)))  # a damaged index is rebuilt
 
