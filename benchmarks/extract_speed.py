@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kgraph.articles import Article, iter_article_paths, read_article  # noqa: E402
+from kgraph.read.article import Article  # noqa: E402
+from kgraph.read.files import iter_article_paths, read_article  # noqa: E402
 from kgraph.extract import extract  # noqa: E402
 
 # Background of the kind that follows the lead of a visit report: written for this

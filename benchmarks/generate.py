@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kgraph.gazetteer import Gazetteer  # noqa: E402
-from kgraph.topics import default_scheme  # noqa: E402
+from kgraph.resolve.gazetteer import Gazetteer  # noqa: E402
+from kgraph.resolve.topics import default_scheme  # noqa: E402
 
 FIRST = ["Ahmad", "Budi", "Siti", "Dewi", "Agus", "Rina", "Hendra", "Wahyu", "Made", "Nur",
          "Yusuf", "Fitri", "Andi", "Rudi", "Sri", "Joko", "Teguh", "Putu", "Lestari", "Arif"]

@@ -56,10 +56,10 @@ print(len(rows))
 
 RDFLIB_INGEST = """
 import sys, rdflib
-from kgraph.articles import read_article
-from kgraph.gazetteer import Gazetteer
-from kgraph.mapping import Mapper
-from kgraph.topics import default_scheme
+from kgraph.read.files import read_article
+from kgraph.resolve.gazetteer import Gazetteer
+from kgraph.map.mapping import Mapper
+from kgraph.resolve.topics import default_scheme
 from rdflib import Literal, URIRef
 def term(t):
     if hasattr(t, "datatype") and not hasattr(t, "subject"):

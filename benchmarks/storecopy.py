@@ -13,7 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kgraph.index import FileState, Index  # noqa: E402
+from kgraph.store.files import FileState  # noqa: E402
+from kgraph.store.index import Index
 
 
 def copy_store(source: Path, target: Path) -> Path:

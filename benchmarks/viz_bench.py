@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kgraph.viz import DEFAULT_MAX_EDGES, TIP_PAIRS, TIP_VISITS  # noqa: E402
+from kgraph.network.viz import DEFAULT_MAX_EDGES, TIP_PAIRS, TIP_VISITS  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

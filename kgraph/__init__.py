@@ -13,10 +13,11 @@ from .errors import ArticleError, KGraphError, StoreError
 from .ingest import IngestReport, ingest
 from .validate import ValidationReport, validate
 from .export import export
-from .query import QueryResult, query, render, run_preset
-from .network import build_network
-from .stats import NetworkStats, network_stats
-from .viz import VizReport, render_html, write_html
+from .query.runner import QueryResult, query, run_preset
+from .query.render import render
+from .network.build import build_network
+from .network.stats import NetworkStats, network_stats
+from .network.viz_page import VizReport, render_html, write_html
 
 __all__ = [
     "__version__",

@@ -17,13 +17,14 @@ from typing import Callable, Iterable
 
 import yaml
 
-from .articles import (
-    DEFAULT_MAX_BYTES, STDIN, Article, _split_front_matter, article_text, is_converted,
-    iter_article_paths, parse_article, read_bytes,
+from .read.files import (
+    DEFAULT_MAX_BYTES, STDIN, article_text, is_converted, iter_article_paths, read_bytes,
 )
+from .read.article import Article
+from .read.frontmatter import _split_front_matter, parse_article
 from .errors import ArticleError, KGraphError
 from .extract import ExtractedVisit, extract, headline
-from .store import atomic_write
+from .store.files import atomic_write
 
 
 #: The line before each article when several go to standard output (as ``head`` does).

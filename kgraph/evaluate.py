@@ -28,14 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .articles import Article, PersonRef, VisitAnnotation, iter_article_paths, parse_article, \
-    read_article
+from .read.article import Article, PersonRef, VisitAnnotation
+from .read.files import iter_article_paths, read_article
+from .read.frontmatter import parse_article
 from .errors import ArticleError, KGraphError
 from .extract import ExtractedVisit, extract
 from .extract.agreements import canonical_type
 from .extract.regions import default_matcher
-from .gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region, normalize
-from .topics import default_scheme
+from .resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region, normalize
+from .resolve.topics import default_scheme
 
 FIELDS = ("date", "leader", "receiver", "agreement")
 BANDS = (0.9, 0.8, 0.7, 0.6, 0.0)

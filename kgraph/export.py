@@ -15,9 +15,11 @@ from typing import Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from .errors import KGraphError, UsageError
-from .namespace import DATA_PREFIXES, PREFIXES
-from .store import DEFAULT_STORE, atomic_write, open_graph, recovering, sorted_nt_lines, writer
-from .views import finite_number
+from .rdf.namespace import DATA_PREFIXES, PREFIXES
+from .store.graph import DEFAULT_STORE, open_graph, recovering
+from .store.files import atomic_write
+from .store.turtle_store import sorted_nt_lines, writer
+from .rdf.tsv import finite_number
 
 _DG = ox.DefaultGraph()
 _PREFIXES = {**PREFIXES, **DATA_PREFIXES}
@@ -28,11 +30,12 @@ class ExportError(KGraphError):
 
 
 class ExportFormatError(ExportError, UsageError):
-    """An unknown format, or a file extension that names none (bad usage)."""
+    """An unknown format, a file extension that names none, or a ``--level`` the format
+    has not (bad usage)."""
 
 
 def _sorted_lines(graph: ox.Store) -> Iterator[str]:
-    """:func:`~kgraph.store.sorted_nt_lines` with the graph read and sorted now, so that
+    """:func:`~kgraph.store.turtle_store.sorted_nt_lines` with the graph read and sorted now, so that
     a store (or server) that fails does so before anything is written out."""
     lines = sorted_nt_lines(graph)
     first = next(lines, None)
@@ -83,7 +86,7 @@ SELECT ?region ?label ?code ?type ?province ?latitude ?longitude WHERE {
 }"""
 
 
-#: The levels of the network (see :mod:`kgraph.levels`): a region as itself, or as its
+#: The levels of the network (see :mod:`kgraph.network.levels`): a region as itself, or as its
 #: province (a province and an unresolved region, which have none, stand for themselves).
 _LEVEL_NODES = {
     "region": "BIND(?r1 AS ?from) BIND(?r2 AS ?to)",
@@ -100,7 +103,7 @@ def visit_network(graph: ox.Store, level: str = "region"):  # type: ignore[no-un
     their IRIs, whatever the order the store answers in."""
     import networkx as nx
 
-    from .levels import check_level
+    from .network.levels import check_level
 
     check_level(level)
     network = nx.DiGraph()
@@ -151,7 +154,8 @@ def _graphml(graph: ox.Store, level: str = "region") -> Iterable[bytes]:
 
 
 def _visits_csv(graph: ox.Store) -> Iterable[bytes]:
-    from .query import BOUND_PREFIXES, preset
+    from .query.checks import BOUND_PREFIXES
+    from .query.presets import preset
 
     result = graph.query(preset("visits").text, prefixes=BOUND_PREFIXES)
     return [result.serialize(format=ox.QueryResultsFormat.CSV)]
@@ -203,13 +207,13 @@ def export_chunks(fmt: str, *, store: str | os.PathLike[str] = DEFAULT_STORE,
         raise ExportFormatError(f"unknown export format {fmt!r}; formats: "
                           f"{', '.join(EXPORTERS)}") from None
     if fmt in LEVELLED:
-        from .levels import check_level
+        from .network.levels import check_level
 
         check_level(level)
         # a damaged index is rebuilt
         return recovering(store, lambda: exporter(open_graph(store), level=level))  # type: ignore[call-arg]
     if level != "region":
-        raise ExportError(f"--level {level} applies to the {', '.join(LEVELLED)} export "
+        raise ExportFormatError(f"--level {level} applies to the {', '.join(LEVELLED)} export "
                           f"only, not to {fmt}")
     return recovering(store, lambda: exporter(open_graph(store)))  # a damaged index is rebuilt
 

@@ -1,7 +1,7 @@
 """``kgraph fetch``: news pages (URLs, RSS/Atom feeds, saved ``.html`` files) → raw
 article files in a folder, the user's reproducible corpus.
 
-Each page becomes one file named after its canonical URL (:func:`kgraph.webpage.file_name`)
+Each page becomes one file named after its canonical URL (:func:`kgraph.read.webpage.file_name`)
 with front matter ``url``, ``title``, ``published``, ``publisher``, ``author`` and
 ``fetched``, then the report's text. The folder remembers what was fetched
 (:data:`STATE_FILE`), so a URL or feed entry fetched before is not asked for again, and an
@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .articles import _display_path, is_converted, iter_article_paths, read_bytes
+from .read.files import _display_path, is_converted, iter_article_paths, read_bytes
 from .errors import ArticleError, KGraphError
-from .store import atomic_write
-from .web import FetchFailed, Skipped, WebClient, WebOptions
-from .webpage import PageHints, WebArticle, file_name, is_url, read_page, url_key
+from .store.files import atomic_write
+from .read.web import FetchFailed, Skipped, WebClient, WebOptions
+from .read.webpage import PageHints, WebArticle, file_name, is_url, read_page, url_key
 
 #: What a folder of fetched articles remembers: URL keys → file names.
 STATE_FILE = ".kgraph-fetched.json"
@@ -215,7 +215,7 @@ class _Run:
         return items, paths
 
     def read_feed(self, index: int, url: str):  # type: ignore[no-untyped-def]
-        from .feeds import read_feed
+        from .read.feeds import read_feed
 
         assert self.client is not None
         try:

@@ -6,20 +6,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from .articles import (
-    DEFAULT_MAX_BYTES, READERS, Article, ArticleFiles, find_article_files, read_article,
-)
+from .read.files import DEFAULT_MAX_BYTES, READERS, ArticleFiles, find_article_files, read_article
+from .read.article import Article
 from .errors import ArticleError, printable
-from .gazetteer import Gazetteer
-from .mapping import Mapper
-from .store import DEFAULT_STORE, TurtleStore, recovering, remote_endpoint, require_folder
-from .topics import default_scheme
+from .resolve.gazetteer import Gazetteer
+from .map.mapping import Mapper
+from .store.graph import DEFAULT_STORE, recovering, remote_endpoint, require_folder
+from .store.turtle_store import TurtleStore
+from .resolve.topics import default_scheme
 
 if TYPE_CHECKING:
     from .fetch import FetchReport
-    from .remote import Endpoint
-    from .remote_graph import RemoteStore
-    from .web import WebOptions
+    from .store.remote.endpoint import Endpoint
+    from .store.remote.editor import RemoteStore
+    from .read.web import WebOptions
 
 
 #: Articles written to the index in one transaction.
@@ -109,7 +109,7 @@ def ingest(
     article files are ingested; a page that cannot be fetched is reported in ``failed``.
 
     ``paths`` are files, folders (read recursively) and ``"-"`` (standard input), or
-    what :func:`~kgraph.articles.find_article_files` found in them. A file that cannot be
+    what :func:`~kgraph.read.files.find_article_files` found in them. A file that cannot be
     read or mapped, and a folder without article files, is reported in ``failed`` and
     skipped; the others are stored. Files of other kinds in folders are counted in
     ``skipped``. When there is no article file at all, the store is not touched. Raises
@@ -187,7 +187,7 @@ def _store_articles(files: list[str], target: "TurtleStore | RemoteStore",
 def _fetch_urls(paths: list, store: "str | os.PathLike[str] | Endpoint", report: IngestReport,
                 web_options: "WebOptions | None") -> list:
     """``paths`` with each http(s) URL replaced by the article file fetched from it."""
-    from .webpage import is_url
+    from .read.webpage import is_url
 
     urls = [str(p) for p in paths if is_url(str(p))]
     if not urls:
@@ -208,10 +208,10 @@ def _fetch_urls(paths: list, store: "str | os.PathLike[str] | Endpoint", report:
 def _open_store(store: "str | os.PathLike[str] | Endpoint",
                 endpoint: "Endpoint | None") -> "TurtleStore | RemoteStore":
     """The Turtle file, or the SPARQL server whose updates replace each batch of
-    articles atomically (see :mod:`kgraph.remote_graph`)."""
+    articles atomically (see :mod:`kgraph.store.remote.editor`)."""
     if endpoint is None:
         return TurtleStore(store)  # type: ignore[arg-type]
-    from .remote_graph import RemoteStore
+    from .store.remote.editor import RemoteStore
 
     return RemoteStore(endpoint)
 

@@ -5,8 +5,9 @@ import os
 from dataclasses import dataclass
 
 from .errors import StoreError
-from .resources import ontology_path
-from .store import DEFAULT_STORE, load_graph, serialize
+from .rdf.resources import ontology_path
+from .store.graph import DEFAULT_STORE, load_graph
+from .store.turtle_store import serialize
 
 
 @dataclass

@@ -104,10 +104,10 @@ def clean_remote_env(monkeypatch, tmp_path):
 @pytest.fixture
 def news_site(monkeypatch):
     """The test news site (``tests/helpers/newssite.py``) on a free loopback port, reached
-    without any proxy of the machine; its slow page answers after 1 s."""
+    without any proxy of the machine; its slow page answers after 4 s."""
     from helpers.newssite import NewsSite
 
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    with NewsSite(slow_seconds=1.0) as site:
+    with NewsSite(slow_seconds=4.0) as site:
         yield site

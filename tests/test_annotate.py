@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from kgraph import ingest
 from kgraph.annotate import annotate_text
-from kgraph.articles import parse_article, read_article
+from kgraph.read.frontmatter import parse_article
+from kgraph.read.files import read_article
 
 from conftest import EXAMPLES, write_article
 

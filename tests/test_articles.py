@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from kgraph.articles import iter_article_paths, parse_article, read_article
+from kgraph.read.files import iter_article_paths, read_article
+from kgraph.read.frontmatter import parse_article
 from kgraph.errors import ArticleError
 
 from conftest import EXAMPLES, write_article
@@ -216,7 +217,7 @@ def test_urlless_articles_are_identified_by_their_text():
 
 
 def test_a_folder_read_counts_what_it_skips(tmp_path):
-    from kgraph.articles import find_article_files
+    from kgraph.read.files import find_article_files
 
     write_article(tmp_path, "a/one.md", GOOD)
     write_article(tmp_path, "a/table.csv", "x")

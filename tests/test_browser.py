@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kgraph import build_network, write_html
-from kgraph import viz as viz_module
+from kgraph.network import viz as viz_module
 
 from test_viz import JS_URL, XSS_IMG, XSS_SCRIPT, make_hostile_store
 
@@ -159,7 +159,7 @@ def hostile_page(browser, tmp_path_factory):
 
 def _independent_counts(store: Path) -> tuple[int, int]:
     """Regions and region pairs of the store's visits, by one plain SPARQL query."""
-    from kgraph.store import open_graph
+    from kgraph.store.graph import open_graph
 
     rows = open_graph(store).query(
         "PREFIX kg: <https://w3id.org/kgraph/ns#> "
@@ -552,7 +552,7 @@ def test_a_thousand_visits_stay_legible(browser, tmp_path):
     """1,000 visits among 300 regions: the page draws the budget's pairs with a note on
     what it leaves out, faint lines for the fewest visits, and labels that never overlap."""
     from kgraph import ingest
-    from kgraph.gazetteer import Gazetteer
+    from kgraph.resolve.gazetteer import Gazetteer
 
     import random
 

@@ -10,12 +10,14 @@ import time
 
 import pytest
 
-from kgraph import ingest, remote_graph, remote_lock
+from kgraph import ingest
+from kgraph.store.remote import editor as remote_editor, lock as remote_lock
 from kgraph.errors import StoreError
 from kgraph.export import export_chunks
-from kgraph.remote import Client, Endpoint
-from kgraph.remote_lock import LOCK_GRAPH
-from kgraph.store import load_graph, open_graph
+from kgraph.store.remote.client import Client
+from kgraph.store.remote.endpoint import Endpoint
+from kgraph.store.remote.lock import LOCK_GRAPH
+from kgraph.store.graph import load_graph, open_graph
 
 from helpers.corpus import cli_env, url_of, urls_in, urls_in_file, write_articles
 
@@ -35,8 +37,8 @@ WRITER = textwrap.dedent("""
 # open_graph + COUNT in a loop until told to stop; prints each count.
 READER = textwrap.dedent("""
     import os, sys
-    from kgraph.namespace import KG_NS
-    from kgraph.store import open_graph
+    from kgraph.rdf.namespace import KG_NS
+    from kgraph.store.graph import open_graph
     store, stop = sys.argv[1:]
     QUERY = f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{KG_NS}Article> }}"
     while True:
@@ -106,7 +108,7 @@ def test_two_remote_ingests_take_turns(oxigraph_server, tmp_path, monkeypatch):
         text = path.read_text(encoding="utf-8").replace("/second/", "/first-again/")
         path.write_text(text, encoding="utf-8")
     holding, go_on = threading.Event(), threading.Event()
-    real_commit = remote_graph.RemoteEditor.commit
+    real_commit = remote_editor.RemoteEditor.commit
 
     def slow_commit(self):  # type: ignore[no-untyped-def]
         if threading.current_thread().name == "first":
@@ -114,7 +116,7 @@ def test_two_remote_ingests_take_turns(oxigraph_server, tmp_path, monkeypatch):
             go_on.wait(60)
         real_commit(self)
 
-    monkeypatch.setattr(remote_graph.RemoteEditor, "commit", slow_commit)
+    monkeypatch.setattr(remote_editor.RemoteEditor, "commit", slow_commit)
     monkeypatch.setattr(remote_lock, "LOCK_WAIT", 1.0)
     results = {}
     writer = threading.Thread(name="first", target=lambda: results.update(
@@ -155,8 +157,8 @@ def test_a_lease_left_by_a_dead_writer_ends(oxigraph_server, tmp_path, monkeypat
 
 
 def test_a_writer_that_outlived_its_lease_stops(oxigraph_server, tmp_path, monkeypatch):
-    from kgraph.remote import RemoteError
-    from kgraph.remote_lock import ServerLock
+    from kgraph.store.remote.endpoint import RemoteError
+    from kgraph.store.remote.lock import ServerLock
 
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
     client = Client(Endpoint.resolve(oxigraph_server.url))

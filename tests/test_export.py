@@ -139,7 +139,7 @@ def test_graphml_of_provinces(invoke, store_here, tmp_path):
     assert provinces.nodes[east_java]["label"] == "Provinsi Jawa Timur"
     assert provinces.edges["https://w3id.org/kgraph/id/region/36", east_java]["visits"] == 2
     bad = invoke("export", "--format", "nt", "--level", "province")
-    assert bad.exit_code == 1 and "applies to the graphml export only" in bad.stderr
+    assert bad.exit_code == 2 and "applies to the graphml export only" in bad.stderr
     assert invoke("export", "--level", "country").exit_code == 2
 
 

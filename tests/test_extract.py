@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 
-from kgraph.articles import parse_article
+from kgraph.read.frontmatter import parse_article
 from kgraph.extract import extract, party_name
 from kgraph.extract.dates import find_dates
 from kgraph.extract.regions import default_matcher
-from kgraph.gazetteer import Gazetteer
+from kgraph.resolve.gazetteer import Gazetteer
 
 from conftest import EXAMPLES
 
@@ -148,7 +148,7 @@ def test_not_inter_regional(text):
 
 
 def test_raw_examples():
-    from kgraph.articles import read_article
+    from kgraph.read.files import read_article
 
     found = {}
     for path in sorted((EXAMPLES / "raw").glob("*.txt")):
@@ -163,7 +163,7 @@ def test_raw_examples():
 
 
 def test_every_evidence_and_span_is_in_the_body():
-    from kgraph.articles import iter_article_paths, read_article
+    from kgraph.read.files import iter_article_paths, read_article
 
     for name in iter_article_paths([EXAMPLES / "raw"]):
         article = read_article(name)

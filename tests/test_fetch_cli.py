@@ -9,7 +9,7 @@ from kgraph.cli import cli
 from conftest import ROOT
 from helpers.newssite import BANYUMAS, PONTIANAK, news_page
 
-FAST = ("--delay", "0", "--timeout", "0.4", "--retries", "1")
+FAST = ("--delay", "0", "--timeout", "2", "--retries", "1")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

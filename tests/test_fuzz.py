@@ -19,11 +19,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kgraph import ingest
-from kgraph.articles import ARTICLE_KEYS, VISIT_KEYS, parse_article, read_article
+from kgraph.read.frontmatter import ARTICLE_KEYS, VISIT_KEYS, parse_article
+from kgraph.read.files import read_article
 from kgraph.errors import ArticleError, KGraphError
-from kgraph.gazetteer import Gazetteer
-from kgraph.mapping import Mapper
-from kgraph.topics import default_scheme
+from kgraph.resolve.gazetteer import Gazetteer
+from kgraph.map.mapping import Mapper
+from kgraph.resolve.topics import default_scheme
 
 from helpers.corpus import TOPICS, article_text, mentions, url_of, urls_in_file
 
@@ -442,7 +443,7 @@ def _pyoxigraph_calls_service(text: str) -> bool:
 def test_service_refusal_follows_the_parser(case):
     """The refusal of SERVICE is decided as the SPARQL parser reads the query: hidden in
     no escape, string or comment, and never seen where the parser sees none."""
-    from kgraph.query import QueryError, check_safe
+    from kgraph.query.checks import QueryError, check_safe
 
     text, inserted = case
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kgraph.gazetteer import (
+from kgraph.resolve.gazetteer import (
     BODY_COUNCIL,
     BODY_GOVERNMENT,
     DATA_PATH,

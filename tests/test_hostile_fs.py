@@ -24,7 +24,7 @@ import pytest
 
 from kgraph import ingest
 from kgraph.cli import cli
-from kgraph.store import open_graph
+from kgraph.store.graph import open_graph
 
 from helpers.corpus import cli_env, kgraph_cmd, url_of, urls_in, urls_in_file, write_articles
 

@@ -11,10 +11,11 @@ import rdflib
 from kgraph import ingest
 from kgraph.errors import KGraphWarning
 from kgraph.export import export_chunks
-from kgraph.index import Index
-from kgraph.network import build_network
-from kgraph.query import query, run_preset
-from kgraph.store import load_graph, open_graph, serialize
+from kgraph.store.index import Index
+from kgraph.network.build import build_network
+from kgraph.query.runner import query, run_preset
+from kgraph.store.graph import load_graph, open_graph
+from kgraph.store.turtle_store import serialize
 
 from conftest import EXAMPLES, write_article
 
@@ -147,7 +148,7 @@ def test_old_snapshots_go_unless_a_reader_holds_them(tmp_path):
 
 
 def test_unwritable_folder_falls_back_to_parsing(store, monkeypatch):
-    import kgraph.index as index
+    from kgraph.store import index
 
     def refuse(*_args, **_kwargs):
         raise PermissionError(13, "Permission denied")
@@ -194,12 +195,12 @@ def test_a_file_replaced_right_after_kgraph_wrote_it_is_not_taken_for_it(store, 
 
 
 def test_a_file_replaced_while_the_index_is_rebuilt_is_not_taken_for_it(store, monkeypatch):
-    import kgraph.store
+    import kgraph.store.index
 
     shutil.rmtree(store.parent / ".kgraph.ttl.index")
     other = store.read_text(encoding="utf-8").replace(
         '"Pemerintah Kota Malang"', '"Pemerintah Kota Malang (checked out)"')
-    real_parse = kgraph.store.parse_into
+    real_parse = kgraph.store.index.parse_into
 
     def parse_then_checkout(*args, **kwargs):
         state = real_parse(*args, **kwargs)
@@ -207,7 +208,7 @@ def test_a_file_replaced_while_the_index_is_rebuilt_is_not_taken_for_it(store, m
         return state
 
     with monkeypatch.context() as patch:
-        patch.setattr(kgraph.store, "parse_into", parse_then_checkout)
+        patch.setattr(kgraph.store.index, "parse_into", parse_then_checkout)
         assert "Pemerintah Kota Malang (checked out)" in hosts(store)
     assert "Pemerintah Kota Malang (checked out)" in hosts(store)
     assert "Pemerintah Kota Malang" not in hosts(store)

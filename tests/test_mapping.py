@@ -4,12 +4,12 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from kgraph.articles import parse_article
+from kgraph.read.frontmatter import parse_article
 from kgraph.errors import ArticleError
-from kgraph.gazetteer import Gazetteer
-from kgraph.mapping import Mapper
-from kgraph.namespace import DATA_PREFIXES, KG, RDF, RDFS, TOPIC_NS
-from kgraph.topics import default_scheme
+from kgraph.resolve.gazetteer import Gazetteer
+from kgraph.map.mapping import Mapper
+from kgraph.rdf.namespace import DATA_PREFIXES, KG, RDF, RDFS, TOPIC_NS
+from kgraph.resolve.topics import default_scheme
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import rdflib
 
 from kgraph import validate
-from kgraph.namespace import KG, KG_CLASSES, KG_NS, KG_PROPERTIES, KG_TERMS
+from kgraph.rdf.namespace import KG, KG_CLASSES, KG_NS, KG_PROPERTIES, KG_TERMS
 
 from conftest import ROOT
 
@@ -70,7 +70,7 @@ def test_example_store_conforms_to_the_shapes(example_store):
 
 
 def test_installed_ontology_copy_is_the_source(tmp_path):
-    from kgraph.resources import ontology_path
+    from kgraph.rdf.resources import ontology_path
 
     for name in ("kgraph.ttl", "shapes.ttl", "topics.ttl"):
         assert Path(ontology_path(name)).read_bytes() == (ROOT / "ontology" / name).read_bytes()

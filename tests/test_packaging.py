@@ -40,7 +40,7 @@ def test_wheel_contains_ontology_and_data(wheel):
         "kgraph/data/regions.csv",
         "kgraph/data/indonesia-land.json",
         "kgraph/data/LICENSES.md",
-        "kgraph/cli.py",
+        "kgraph/cli/__init__.py",
     ):
         assert required in names, f"{required} is missing from the wheel"
 
@@ -62,11 +62,11 @@ def test_installed_wheel_ingests_outside_the_checkout(wheel, tmp_path):
     article = tmp_path / "a.md"
     article.write_text("---\nurl: https://example.org/x\nvisits:\n  - visitor: Pemkot Jambi\n"
                        "    host: Pemkot Malang\n    topics: [PAD]\n---\nbody\n", encoding="utf-8")
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import kgraph, kgraph.resources as r;"
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import kgraph, kgraph.rdf.resources as r;"
             "assert kgraph.__file__.startswith(sys.argv[1]), kgraph.__file__;"
             "assert str(r.ontology_path('topics.ttl')).startswith(sys.argv[1]);"
             "print(kgraph.ingest([sys.argv[2], sys.argv[4]], store=sys.argv[3]).summary());"
-            "import kgraph.geo as g; assert str(g.data_path(g.OUTLINE_FILE)).startswith(sys.argv[1]);"
+            "import kgraph.network.geo as g; assert str(g.data_path(g.OUTLINE_FILE)).startswith(sys.argv[1]);"
             "assert len(g.outline()['rings']) > 100")
     raw = tmp_path / "raw.txt"  # a raw article: the installed extractor runs too
     raw.write_text("Pemkot Malang menerima kunjungan kerja Pemkot Jambi, Senin (12/1/2026).\n",

@@ -19,10 +19,13 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from kgraph.query import (
-    BOUND_PREFIXES, CELL_WIDTH, FORMATS, ParameterError, QueryError, QuerySyntaxError, QueryTimeout,
-    blank_opaque, check_safe, presets, query, render, run_preset,
+from kgraph.query.checks import (
+    BOUND_PREFIXES, ParameterError, QueryError, QuerySyntaxError, QueryTimeout, check_safe,
 )
+from kgraph.query.render import CELL_WIDTH, FORMATS, render
+from kgraph.query.presets import presets
+from kgraph.query.runner import query, run_preset
+from kgraph.rdf.sparql_text import blank_opaque
 
 from conftest import DATA, ROOT
 
@@ -539,7 +542,7 @@ def test_without_fork_the_child_is_a_fresh_interpreter(example_store, monkeypatc
     rows, the same errors, the same timeout."""
     import importlib
 
-    module = importlib.import_module("kgraph.query")  # the module, not the function
+    module = importlib.import_module("kgraph.query.runner")  # the module, not the function
     monkeypatch.setattr(module, "_fork_is_safe", lambda: False)
     forked = []
     monkeypatch.setattr(module, "_in_fork", lambda *a: forked.append(a))

@@ -11,10 +11,11 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from kgraph import ingest, remote_graph
+from kgraph import ingest
+from kgraph.store.remote import editor as remote_editor
 from kgraph.cli import cli
-from kgraph.network import build_network
-from kgraph.query import presets
+from kgraph.network.build import build_network
+from kgraph.query.presets import presets
 
 from conftest import EXAMPLES
 from tests.helpers.oxserver import OxigraphServer
@@ -117,7 +118,7 @@ def test_credentials_in_the_url_are_refused():
 def test_an_unreachable_server_is_one_line_naming_it(monkeypatch):
     from tests.helpers.oxserver import free_port
 
-    monkeypatch.setattr("kgraph.remote.Client.__init__.__defaults__", (60.0, 1, 0.01))
+    monkeypatch.setattr("kgraph.store.remote.client.Client.__init__.__defaults__", (60.0, 1, 0.01))
     url = f"http://127.0.0.1:{free_port()}"
     result = run("query", "--store", url, "--timeout", "0", "--preset", "pairs")
     assert result.exit_code == 1
@@ -127,11 +128,11 @@ def test_an_unreachable_server_is_one_line_naming_it(monkeypatch):
 
 def test_a_server_killed_mid_ingest_fails_clearly_and_a_rerun_completes(tmp_path, monkeypatch):
     monkeypatch.delenv("KGRAPH_STORE", raising=False)
-    monkeypatch.setattr(remote_graph, "COMMIT_SIZE", 4)
-    monkeypatch.setattr("kgraph.remote.Client.__init__.__defaults__", (60.0, 1, 0.01))
+    monkeypatch.setattr(remote_editor, "COMMIT_SIZE", 4)
+    monkeypatch.setattr("kgraph.store.remote.client.Client.__init__.__defaults__", (60.0, 1, 0.01))
     server = OxigraphServer(tmp_path / "db").start()
     commits = []
-    real_commit = remote_graph.RemoteEditor.commit
+    real_commit = remote_editor.RemoteEditor.commit
 
     def commit_then_die(self):  # type: ignore[no-untyped-def]
         real_commit(self)
@@ -141,7 +142,7 @@ def test_a_server_killed_mid_ingest_fails_clearly_and_a_rerun_completes(tmp_path
 
     try:
         with monkeypatch.context() as patch:
-            patch.setattr(remote_graph.RemoteEditor, "commit", commit_then_die)
+            patch.setattr(remote_editor.RemoteEditor, "commit", commit_then_die)
             failed = run("ingest", "--store", server.url, str(EXAMPLES))
         assert failed.exit_code != 0
         assert f"cannot reach {server.url}/" in failed.output
@@ -224,7 +225,7 @@ def test_a_stalled_server_fails_every_command_at_its_deadline(fake, name, reply,
 def test_export_and_validate_report_what_the_server_did(fake, reply, words, args, tmp_path,
                                                         monkeypatch):
     in_folder(tmp_path, monkeypatch)
-    monkeypatch.setattr("kgraph.remote.Client.__init__.__kwdefaults__",
+    monkeypatch.setattr("kgraph.store.remote.client.Client.__init__.__kwdefaults__",
                         {"timeout": None, "retries": 1, "backoff": 0.01})
     server = fake(reply)
     result = run(*args, "--store", server.url)
@@ -238,7 +239,7 @@ def test_export_from_an_unreachable_server_is_one_line(tmp_path, monkeypatch):
     from tests.helpers.oxserver import free_port
 
     in_folder(tmp_path, monkeypatch)
-    monkeypatch.setattr("kgraph.remote.Client.__init__.__kwdefaults__",
+    monkeypatch.setattr("kgraph.store.remote.client.Client.__init__.__kwdefaults__",
                         {"timeout": None, "retries": 1, "backoff": 0.01})
     url = f"http://127.0.0.1:{free_port()}"
     line = one_line_naming(run("export", "--store", url), url)
@@ -272,7 +273,7 @@ def test_a_redirect_to_a_dead_port_names_where_it_failed(fake, tmp_path, monkeyp
     from tests.helpers.oxserver import free_port
 
     in_folder(tmp_path, monkeypatch)
-    monkeypatch.setattr("kgraph.remote.Client.__init__.__kwdefaults__",
+    monkeypatch.setattr("kgraph.store.remote.client.Client.__init__.__kwdefaults__",
                         {"timeout": None, "retries": 1, "backoff": 0.01})
     dead = f"http://127.0.0.1:{free_port()}"
     server = fake((307, {"Location": f"{dead}/sparql"}, b""))

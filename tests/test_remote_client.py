@@ -11,7 +11,9 @@ from typing import Callable
 import pyoxigraph as ox
 import pytest
 
-from kgraph.remote import Client, Endpoint, RemoteError, is_endpoint
+from kgraph.store.remote.client import Client
+from kgraph.store.remote.endpoint import Endpoint, RemoteError
+from kgraph.store.graph import is_endpoint
 from tests.helpers.httpfake import ASK_TRUE, OK, Reply
 from tests.helpers.oxserver import free_port
 

@@ -1,4 +1,4 @@
-"""kgraph's graph on a real Oxigraph server (kgraph.remote_graph): ingesting through SPARQL
+"""kgraph's graph on a real Oxigraph server (kgraph.store.remote): ingesting through SPARQL
 Update gives the graph a local ingest gives, presets and the visit network read the same,
 and a server killed in the middle of an ingest leaves whole batches and recovers."""
 from __future__ import annotations
@@ -12,13 +12,17 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from kgraph.articles import iter_article_paths
-from kgraph.namespace import DATA_PREFIXES
-from kgraph.network import network_from_graph
-from kgraph.query import BOUND_PREFIXES, presets
-from kgraph.remote import Client, Endpoint, RemoteError
-from kgraph.remote_graph import RemoteGraph, RemoteStore
-from kgraph.store import TurtleStore, open_graph, sorted_nt_lines
+from kgraph.read.files import iter_article_paths
+from kgraph.rdf.namespace import DATA_PREFIXES
+from kgraph.network.build import network_from_graph
+from kgraph.query.checks import BOUND_PREFIXES
+from kgraph.query.presets import presets
+from kgraph.store.remote.client import Client
+from kgraph.store.remote.endpoint import Endpoint, RemoteError
+from kgraph.store.remote.graph import RemoteGraph
+from kgraph.store.remote.editor import RemoteStore
+from kgraph.store.turtle_store import TurtleStore, sorted_nt_lines
+from kgraph.store.graph import open_graph
 from conftest import EXAMPLES
 
 # No skip when the server binary is missing: it comes with the test extra, and CI must

@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, Phase, assume, given, settings, strategies a
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kgraph import ingest, validate
-from kgraph.articles import parse_article
+from kgraph.read.frontmatter import parse_article
 from kgraph.errors import ArticleError
-from kgraph.namespace import KG_NS
-from kgraph.store import load_graph, open_graph, serialize
+from kgraph.rdf.namespace import KG_NS
+from kgraph.store.graph import load_graph, open_graph
+from kgraph.store.turtle_store import serialize
 
 from conftest import EXAMPLES
 from helpers.corpus import TOPICS, mentions

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kgraph import build_network, network_stats
-from kgraph.stats import format_stats
+from kgraph.network.stats import format_stats
 
 from conftest import write_article
 from test_viz import annotated_store  # noqa: F401 - a fixture

@@ -12,8 +12,9 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kgraph import ingest
 from kgraph.errors import StoreError
-from kgraph.namespace import KG_NS
-from kgraph.store import load_graph, serialize
+from kgraph.rdf.namespace import KG_NS
+from kgraph.store.graph import load_graph
+from kgraph.store.turtle_store import serialize
 
 from conftest import EXAMPLES, write_article
 
@@ -270,7 +271,7 @@ def test_a_store_that_keyed_urlless_articles_by_path_is_migrated(tmp_path, monke
     again (from the same folder) retracts that article, so no stale duplicate stays."""
     import importlib
 
-    from kgraph.articles import Article
+    from kgraph.read.article import Article
 
     ingest_module = importlib.import_module("kgraph.ingest")  # kgraph.ingest is the function
 

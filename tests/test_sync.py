@@ -11,10 +11,11 @@ from click.testing import CliRunner
 from rdflib.compare import graph_diff, isomorphic
 
 from kgraph.errors import StoreError
-from kgraph.index import Index
-from kgraph.remote import Client, Endpoint, RemoteError
-from kgraph.sync import push, pull
-from kgraph.sync_cli import pull_command, push_command
+from kgraph.store.index import Index
+from kgraph.store.remote.client import Client
+from kgraph.store.remote.endpoint import Endpoint, RemoteError
+from kgraph.store.remote.sync import push, pull
+from kgraph.cli.sync import pull_command, push_command
 from tests.helpers.oxserver import OxigraphServer
 
 pytestmark = pytest.mark.usefixtures("clean_remote_env")
@@ -104,7 +105,7 @@ def test_push_then_pull_gives_the_same_bytes(store, oxigraph_server, tmp_path):
 
 
 def test_a_pulled_store_answers_queries(store, oxigraph_server, tmp_path):
-    from kgraph.query import query
+    from kgraph.query.runner import query
 
     push(store, client_for(oxigraph_server.url))
     pulled = tmp_path / "pulled.ttl"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kgraph.articles import parse_article
+from kgraph.read.frontmatter import parse_article
 from kgraph.extract import extract
 from kgraph.extract.topics import TopicFinder, default_topic_finder
-from kgraph.topics import default_scheme
+from kgraph.resolve.topics import default_scheme
 
 KGT = "https://w3id.org/kgraph/topic/"
 

@@ -1,4 +1,4 @@
-"""The index's visit table (kgraph.views) answers exactly as SPARQL over the graph would.
+"""The index's visit table (kgraph.store.views) answers exactly as SPARQL over the graph would.
 
 The table is what makes ``--preset pairs`` and ``viz`` fast on big stores; these tests
 check that it is kept exact through ingests, re-ingests that retract visits, hand
@@ -13,11 +13,14 @@ import pyoxigraph as ox
 import pytest
 
 from kgraph import ingest
-from kgraph.index import Index
-from kgraph.network import NetworkFilter, network_from_graph
-from kgraph.query import preset, query, run_preset
-from kgraph.store import open_graph
-from kgraph.views import DETAILS_FILE, FILE_NAME, VisitTable, blocks, term_value
+from kgraph.store.index import Index
+from kgraph.network.pairs import NetworkFilter
+from kgraph.network.build import network_from_graph
+from kgraph.query.presets import preset
+from kgraph.query.runner import query, run_preset
+from kgraph.store.graph import open_graph
+from kgraph.store.views import DETAILS_FILE, FILE_NAME, VisitTable
+from kgraph.rdf.tsv import blocks, term_value
 
 from conftest import write_article
 
@@ -217,8 +220,8 @@ def test_term_value_agrees_with_pyoxigraph_on_awkward_literals():
 
 def test_large_edits_that_stop_tracking_triples_keep_the_count_and_the_table(
         store, tmp_path, monkeypatch):
-    from kgraph.index import count_triples
-    from kgraph.store import GraphEditor
+    from kgraph.store.index import count_triples
+    from kgraph.store.editor import GraphEditor
 
     monkeypatch.setattr(GraphEditor, "TRACK_LIMIT", 20)  # overflow after a few triples
     folder = tmp_path / "articles"
@@ -232,7 +235,7 @@ def test_large_edits_that_stop_tracking_triples_keep_the_count_and_the_table(
 
 
 def test_build_network_reads_the_table_of_a_fresh_index(store, monkeypatch):
-    from kgraph import network
+    from kgraph.network import build as network
 
     expected = edges(network.build_network(store))
 

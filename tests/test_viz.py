@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kgraph import KGraphError, build_network, render_html, write_html
-from kgraph.network import find_region
-from kgraph.viz import edge_width, is_safe_url, node_size, page_data
+from kgraph.network.regions import find_region
+from kgraph.network.viz import edge_width, is_safe_url, node_size, page_data
 
 from conftest import EXAMPLES, write_article
 
@@ -464,7 +464,7 @@ def test_viz_to_stdout(invoke, annotated_store):
 def test_viz_draws_the_page_of_the_full_network(invoke, example_store, monkeypatch):
     """The command reads the network in compact form beyond the tooltips' pairs (here
     two of them) and draws the same page as from the full network."""
-    from kgraph import viz
+    from kgraph.network import viz
 
     monkeypatch.setattr(viz, "TIP_PAIRS", 2)
     result = invoke("viz", "--store", str(example_store), "-o", "-", "--layout", "geo")
@@ -560,7 +560,7 @@ def test_geo_page_carries_the_coastline_and_the_force_page_not(example_net):
 
 
 def _land_rings() -> list[list[tuple[float, float]]]:
-    from kgraph.geo import outline
+    from kgraph.network.geo import outline
 
     data = outline()
     rings = []
@@ -586,7 +586,7 @@ def _on_land(rings, lon: float, lat: float) -> bool:
 def test_the_coastline_is_indonesia():
     """The gazetteer's regions (their seats, often on the coast) lie on the outline's land,
     and the seas between the islands are not land."""
-    from kgraph.gazetteer import Gazetteer
+    from kgraph.resolve.gazetteer import Gazetteer
 
     rings = _land_rings()
     frame = (84.0, -22.0, 152.0, 18.0)
@@ -602,14 +602,14 @@ def test_regions_sharing_a_place_are_set_apart(example_net):
     nodes = {n["label"]: n for n in page_data(example_net, layout="geo")["nodes"]}
     city, province = nodes["Kota Jambi"], nodes["Provinsi Jambi"]
     gap = math.hypot(city["x"] - province["x"], city["y"] - province["y"])
-    from kgraph.geo import SCALE
+    from kgraph.network.geo import SCALE
     assert 0.1 * SCALE < gap < 0.5 * SCALE  # apart, by a fraction of a degree
     assert example_net.nodes[REGION + "15.71"]["latitude"] == pytest.approx(
         example_net.nodes[REGION + "15"]["latitude"], abs=0.05)
 
 
 def test_short_labels():
-    from kgraph.viz import short_label
+    from kgraph.network.viz import short_label
 
     assert short_label("Kabupaten Malang") == "Kab. Malang"
     assert short_label("Provinsi Jawa Timur") == "Prov. Jawa Timur"
@@ -621,7 +621,7 @@ def test_pairs_are_drawn_most_visited_first(tmp_path):
     """Three Jambi → Malang visits come first; among one-visit pairs, those of busier
     regions (Kota Malang) before the others."""
     from kgraph import ingest
-    from kgraph.viz import ranked_edges
+    from kgraph.network.viz import ranked_edges
 
     paths = [write_article(tmp_path, f"j{i}.md", PLAIN.replace("2025-03-04", f"2025-03-0{i + 1}")
                            .replace("berita/plain", f"berita/j{i}")) for i in range(3)]
@@ -659,7 +659,7 @@ def test_the_compact_network_draws_the_same_page(tmp_path, layout):
     """kgraph viz reads the pairs beyond the tooltips' in compact form: the page is the
     same as from the full network (pairs, visits, topics, years, notes, tooltips)."""
     from kgraph import ingest
-    from kgraph.viz import ranked_edges
+    from kgraph.network.viz import ranked_edges
 
     paths = [write_article(tmp_path, f"j{i}.md", PLAIN.replace("2025-03-04", f"202{i}-03-0{i + 1}")
                            .replace("berita/plain", f"berita/j{i}")
@@ -739,7 +739,7 @@ def test_province_level(annotated_store, example_store):
 
 
 def test_the_page_speaks_indonesian(example_net):
-    from kgraph.viz_words import WORDS
+    from kgraph.network.viz_words import WORDS
 
     html = render_html(example_net, lang="id")
     soup = BeautifulSoup(html, "html.parser")

@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 
-from kgraph.articles import iter_article_paths, parse_article, read_article
+from kgraph.read.files import iter_article_paths, read_article
+from kgraph.read.frontmatter import parse_article
 from kgraph.errors import ArticleError
-from kgraph.webpage import PageHints, decode_html, file_name, normalize_url, read_page, url_key
+from kgraph.read.webpage import PageHints, decode_html, file_name, normalize_url, read_page, url_key
 
 from helpers.newssite import BANYUMAS, BOILERPLATE, LOMBOK_TIMUR, PONTIANAK, REPORTS, news_page
 

@@ -330,7 +330,7 @@ def smart_title(name: str) -> str:
 
 
 def alias_key(s: str) -> str:
-    """Case/accent/punctuation-insensitive key, the same as ``kgraph.gazetteer.normalize``."""
+    """Case/accent/punctuation-insensitive key, the same as ``kgraph.resolve.gazetteer.normalize``."""
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
     s = re.sub(r"['\u2019`]", "", s)

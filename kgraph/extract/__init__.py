@@ -1,6 +1,6 @@
 """Rule-based extraction of inter-regional visits from Indonesian news text.
 
->>> from kgraph.articles import parse_article
+>>> from kgraph.read.frontmatter import parse_article
 >>> article = parse_article("Pemkot Malang menerima kunjungan kerja Pemkab Serang, Senin (6/10/2025).")
 >>> [(v.visitor, v.host, str(v.date)) for v in extract(article)]
 [('Pemkab Serang', 'Pemkot Malang', '2025-10-06')]
@@ -13,20 +13,23 @@ The stages, one module each:
   directly, through their officials, offices and venues; officials and their names;
 - :mod:`.context`: ambiguous names and bodies resolved from the rest of the report;
 - :mod:`.claims`: each sentence read for visits (host first, visitor first, passive, a
-  signing at one side's venue), following a delegation through the paragraph;
+  signing at one side's venue), with :mod:`.sides` finding the sides of a clause and
+  following a delegation through the paragraph;
 - :mod:`.assemble`: claims about one pair make one visit, with a confidence;
 - :mod:`.facts`: date, leader, receiver, agreement, topics and place of each visit.
 
 Every fact keeps the span of text it came from. Nothing here downloads anything or
 guesses a year.
+
+May import: errors, resolve, read
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..articles import AgreementRef, Article, PersonRef, VisitAnnotation
-from ..gazetteer import BODY_COUNCIL, Region
+from ..read.article import AgreementRef, Article, PersonRef, VisitAnnotation
+from ..resolve.gazetteer import BODY_COUNCIL, Region
 from .assemble import confidence, group_claims
 from .claims import Claim, read_claims
 from .context import Context, Party

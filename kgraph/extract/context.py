@@ -15,8 +15,8 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from ..articles import Article
-from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
+from ..read.article import Article
+from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 from .people import Person, find_people
 from .regions import KIND_COUNCIL, KIND_GOV, KIND_OFFICE, KIND_ROLE, KIND_VENUE, \
     Mention, RegionMatcher

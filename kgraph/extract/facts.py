@@ -9,8 +9,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..articles import AgreementRef, PersonRef
-from ..gazetteer import Region
+from ..read.article import AgreementRef, PersonRef
+from ..resolve.gazetteer import Region
 from .agreements import find_agreement
 from .context import Context
 from .dates import find_dates

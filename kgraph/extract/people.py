@@ -2,7 +2,7 @@
 
 A title (:mod:`.roles`) is extended over the region mention that follows it, then a name
 is read: capitalised words, with honorifics and degrees allowed around it and stripped by
-:func:`kgraph.names.clean_name`. A name must look like a person's name: Title-Case
+:func:`kgraph.resolve.names.clean_name`. A name must look like a person's name: Title-Case
 headlines ("Wali Kota Blitar Berkunjung ke ...") put verbs and nouns where a name would
 be, so words of the language's common vocabulary end a name. A name written before its
 title ("Anang Warsito, pimpinan rombongan DPRD Bojonegoro") is read too. "X diwakili Y"
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
-from ..names import clean_name, clean_role
+from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
+from ..resolve.names import clean_name, clean_role
 from .regions import Mention, RegionMatcher
 from .roles import FIELD, ROLE_HEAD_RE, ROLE_TAIL_RE, rank, role_body, role_level
 

@@ -25,7 +25,7 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
-from ..gazetteer import (
+from ..resolve.gazetteer import (
     BODY_COUNCIL, BODY_GOVERNMENT, Gazetteer, GovernmentMention, Region, _compact, _key,
 )
 from .roles import ROLE_BEFORE_RE, role_body, role_level, role_region_words

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
+from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
 
 _ACTING = r"(?:(?:Pj\.?|Pjs\.?|Plt\.?|Plh\.?|Penjabat(?:\s+Sementara)?(?:\s*\(\s*Pjs?\s*\))?)\s+)?"
 _NUM = r"(?:[IVX]+|[A-E]|\d+)\b"

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..topics import TopicScheme, compact_key, default_scheme, topic_key
+from ..resolve.topics import TopicScheme, compact_key, default_scheme, topic_key
 from .regions import Mention
 from .text import Sentence
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kgraph.gazetteer import Gazetteer
+from kgraph.resolve.gazetteer import Gazetteer
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_URL = ox.NamedNode("https://schema.org/url")
