@@ -237,6 +237,61 @@ def test_the_representative_is_the_receiver():
     assert v.received_by.name == "Ridwan Saputra"
 
 
+def test_through_an_assistant_the_assistant_is_the_receiver():
+    [v] = visits("Kunjungan kerja DPRD Kabupaten Batu Bara diterima Bupati Asahan Surya "
+                 "melalui Asisten I Pemerintahan Rahmat Hidayat di Kantor Bupati Asahan.")
+    assert (v.received_by.name, v.received_by.role) == ("Rahmat Hidayat",
+                                                        "Asisten I Pemerintahan")
+
+
+def test_names_that_look_like_words_initials_and_degrees():
+    from kgraph.extract.people import read_name
+    from kgraph.resolve.names import clean_name
+
+    # after an honorific, a common word ("Cek") followed by a name starts the name
+    assert read_name("Drs. H. Cek Endra membuka acara", 0)[0] == "Cek Endra"
+    assert read_name("Cek Endra membuka acara", 0)[0] is None
+    # initials written without a space, and a degree-like pair of initials inside a name
+    assert read_name("Yohanis H.L Rumbiak, S.E. memimpin", 0)[0] == "Yohanis H.L Rumbiak"
+    assert clean_name("Markus S. H. Lumintang, SE, MAP") == "Markus S. H. Lumintang"
+    assert clean_name("H. Wahyu Hidayat, S.Sos., M.AP") == "Wahyu Hidayat"
+    # an office is never a name
+    assert read_name("Diskominfo Kabupaten Kendal", 0)[0] is None
+
+
+def test_the_speaker_named_before_a_lower_case_title():
+    [v] = visits("Rombongan DPRD Kabupaten Kudus berkunjung ke DPRD Kabupaten Pringsewu.\n\n"
+                 "Menurut Dewi Lestari wakil ketua 2 DPRD Kabupaten Pringsewu pihaknya senang "
+                 "menerima tamu dari Jawa Tengah.")
+    assert v.received_by.name == "Dewi Lestari"
+
+
+def test_someone_standing_in_for_the_head_receives():
+    [v] = visits("Pemkab Bangli melakukan studi banding ke Pemkab Lombok Tengah. Drs. H. Lalu "
+                 "Firman, M.Si., mewakili Bupati Lombok Tengah menyambut para tamu.")
+    assert (v.received_by.name, v.received_by.role) == ("Lalu Firman",
+                                                        "mewakili Bupati Lombok Tengah")
+
+
+def test_a_head_named_without_region_serves_the_side_of_his_level():
+    [v] = visits("Pemkab Kampar menandatangani kesepakatan bersama dengan Pemprov Riau di "
+                 "Gedung Daerah Riau. Gubernur Riau Edy Natar menyambut Bupati Drs H Kamsol "
+                 "Muhammad, M.M. yang datang bersama para kepala dinas.")
+    assert v.led_by.name == "Kamsol Muhammad"
+    # between two kabupaten, a bare "Bupati" names neither side
+    [w] = visits("Pemkab Siak berkunjung ke Pemkab Pelalawan. Bupati Ahmad Zulkifli berharap "
+                 "kerja sama berlanjut.")
+    assert w.led_by is None and w.received_by is None
+
+
+def test_a_caption_written_as_a_sentence_names_the_leader():
+    [v] = visits("Ketua Komisi II DPRD Kota Depok menghadiri penerimaan kunjungan kerja Wakil "
+                 "Wali Kota Tegal, Siti Aminah, di Gedung Balai Kota Depok |\n"
+                 "Rombongan Pemerintah Kota Tegal diterima oleh Wakil Wali Kota Depok, "
+                 "Imam Budi, beserta jajaran.")
+    assert v.led_by.name == "Siti Aminah" and v.received_by.name == "Imam Budi"
+
+
 def test_a_side_the_report_leaves_ambiguous_is_kept_with_its_name(tmp_path):
     from kgraph.ingest import ingest
 

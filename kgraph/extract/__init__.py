@@ -149,10 +149,11 @@ def _visit(ctx: Context, facts: Facts, vparty: Party, hparty: Party, past: bool,
         seg = [ctx.sentences[i] for i in support]
     visit.date = facts.date(support, seg, spans, past)
     if vregion is not None:
-        visit.led_by = facts.person(vregion, vparty[1], support, seg, "led_by", spans)
+        visit.led_by = facts.person(vregion, vparty[1], support, seg, "led_by", spans,
+                                    other=hregion)
     if hregion is not None:
         visit.received_by = facts.person(hregion, hparty[1], support, seg, "received_by", spans,
-                                         receiving=True)
+                                         receiving=True, other=vregion)
     visit.agreement = None if past else facts.agreement(seg, visit.date, spans)
     visit.topics = () if past else facts.topics(seg, support, spans)
     visit.place = facts.place(support, spans)

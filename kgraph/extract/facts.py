@@ -15,7 +15,8 @@ from .agreements import find_agreement
 from .context import Context
 from .dates import find_dates
 from .patterns import DIPIMPIN_RE, PLACE_RE, RECEIVE_RE, RECEIVED_BY_RE
-from .people import Person, read_name
+from .people import REPRESENTING, Person, read_name
+from .roles import rank, role_level
 from .text import Sentence
 from .topics import TopicOwner, default_topic_finder
 
@@ -64,7 +65,10 @@ class Facts:
         return None
 
     def person(self, region: Region, body: str, support: list[int], seg: list[Sentence],
-               key: str, spans: dict[str, Span], receiving: bool = False) -> PersonRef | None:
+               key: str, spans: dict[str, Span], receiving: bool = False,
+               other: Region | None = None) -> PersonRef | None:
+        """The official who led (or, ``receiving``, received) the visit for ``region``'s
+        ``body``; ``other`` is the region of the visit's other side."""
         local = {s.index for s in seg} | set(support)
         people = [p for p in self.ctx.people if p.name and not p.in_headline]
         cue = RECEIVED_BY_RE if receiving else DIPIMPIN_RE
@@ -107,7 +111,37 @@ class Facts:
                 [p for p in pool if p.region == region]
             if own:
                 return self._ref(min(own, key=lambda p: (p.rank, p.start)), key, spans)
+        # 3. A headline's official of this side, when the headline is written as a
+        # sentence (a photo caption) or the body names the person again: a Title-Case
+        # headline puts verbs where names would be.
+        for p in self.ctx.people:
+            if p.in_headline and p.name and p.region == region and p.body == body and \
+                    self._headline_name_holds(p):
+                return self._ref(p, key, spans)
+        # 4. A head named without a region ("Bupati Drs H Anwar Sadat") whose title fits
+        # this side and not the other (a Bupati between a kabupaten and a province).
+        level = _LEVELS.get(region.type)
+        if level and (other is None or _LEVELS.get(other.type) != level):
+            bare = [p for p in people if p.region is None and p.mention is None and
+                    rank(p.role.removeprefix(REPRESENTING)) <= 1 and
+                    role_level(p.role) == level and p.body == body and
+                    # the name read after the title, or "Budi, mewakili Bupati"
+                    (p.name_start > p.start or p.role.startswith(REPRESENTING)) and
+                    (p.sentence in local or p.rank == 0)]
+            if bare:
+                return self._ref(min(bare, key=lambda p: (p.sentence not in local, p.rank,
+                                                          p.start)), key, spans)
         return None
+
+    def _headline_name_holds(self, p: Person) -> bool:
+        # A sentence has lower-case words of substance ("menghadiri acara"); a Title-Case
+        # headline at most short function words ("di", "dan").
+        text = self.ctx.sentences[p.sentence].text
+        if len(re.findall(r"\b[a-z]{5,}\b", text)) >= 2:
+            return True
+        last = p.name.split()[-1]  # type: ignore[union-attr]
+        return len(last) >= 3 and re.search(rf"\b{re.escape(last)}\b",
+                                            self.flat[p.name_end:]) is not None
 
     def _ref(self, p: Person, key: str, spans: dict[str, Span]) -> PersonRef:
         if p.represented_by is not None:  # "Wali Kota A diwakili Asisten Umum B": B received
@@ -178,6 +212,10 @@ class Facts:
                                            len(m.group("place").rstrip(" ,")))
                 return place
         return None
+
+
+_LEVELS = {"kota": "Kota", "kota administrasi": "Kota", "kabupaten": "Kabupaten",
+           "provinsi": "Provinsi"}
 
 
 def _fits(p: Person, region: Region, receiving: bool) -> bool:

@@ -4,10 +4,13 @@ A title (:mod:`.roles`) is extended over the region mention that follows it, the
 is read: capitalised words, with honorifics and degrees allowed around it and stripped by
 :func:`kgraph.resolve.names.clean_name`. A name must look like a person's name: Title-Case
 headlines ("Wali Kota Blitar Berkunjung ke ...") put verbs and nouns where a name would
-be, so words of the language's common vocabulary end a name. A name written before its
-title ("Anang Warsito, pimpinan rombongan DPRD Bojonegoro") is read too. "X diwakili Y"
-(X represented by Y) links the two, so the person who actually received a delegation can
-be told from the one who was represented.
+be, so words of the language's common vocabulary end a name, unless an honorific announces
+it ("Drs. H. Cek Endra"); an office ("Diskominfo") is never a name. A name written before
+its title is read too ("Anang Warsito, pimpinan rombongan DPRD Bojonegoro", "menurut Ria
+Agusria wakil ketua DPRD X"), and so is one standing in for an official ("Budi, mewakili
+Bupati X"). "X diwakili Y" or "X melalui Y" (X represented by, or acting through, Y) links
+the two, so the person who actually received a delegation can be told from the one who was
+represented.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 
 from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 from ..resolve.names import clean_name, clean_role
-from .regions import Mention, RegionMatcher
+from .regions import OFFICE_NAMES, Mention, RegionMatcher
 from .roles import FIELD, ROLE_HEAD_RE, ROLE_TAIL_RE, rank, role_body, role_level
 
 _TITLE_TOKENS = frozenset("h hj hm dr drs dra ir prof kh drg tgh ust ny tn apt bpk pak bapak ibu bu "
@@ -55,10 +58,14 @@ _PLACE_BEFORE_RE = re.compile(
     r"\b(?:Kantor|Rumah\s+Dinas|Rumah\s+Jabatan|Ruang(?:\s+Rapat|\s+Kerja)?|Gedung|Pendopo|"
     r"Balai|Aula|Komplek|Kompleks|Jalan|Jl\.?|Halaman|Lobi|Lobby|Piala|Penghargaan|Cup|"
     r"Staf\s+Ahli)\s+$", re.I)
+# An initial glued to the previous one: the "L" of "H.L Mansawan".
+_GLUED_INITIAL_RE = re.compile(r"[A-Z](?:\.|(?=[ ,]))")
+# Offices acting for a region ("Diskominfo", "Bappeda", "BPKAD"): never a person's name.
+_OFFICE_NAMES = frozenset(OFFICE_NAMES)
 _NAME_TOKEN_RE = re.compile(r"[A-Z][A-Za-z'’-]*\.?|[A-Z]\.")
 _LEADS_RE = re.compile(r"(?:ketua|pimpinan)\s+(?:rombongan|tim|delegasi)", re.I)
 _FIELD_RE = re.compile(r" " + FIELD)
-_REPRESENTED_RE = re.compile(r"\s*,?\s*(?:yang\s+)?(?:diwakili|mewakili)(?:\s+oleh)?\s+")
+_REPRESENTED_RE = re.compile(r"\s*,?\s*(?:yang\s+)?(?:diwakili|mewakili|melalui)(?:\s+oleh)?\s+")
 # "Anang Warsito, SH, pimpinan rombongan DPRD X", "Muji, ketua rombongan dari DPRD X".
 _LEADER_ROLE_RE = re.compile(r", ?(?:selaku )?(?P<role>(?:pimpinan|ketua) rombongan)(?: dari)? ",
                              re.I)
@@ -126,6 +133,11 @@ def find_people(text: str, sentence_of, mentions: list[Mention], matcher: Region
             name = None  # "Gubernur Jawa Timur, Surabaya": a place, not a name
         if name is None:
             name, name_start, name_end = _name_before(text, start)
+        if name is None:
+            # "Ir. Moh. Taufik, M.Sc., mewakili Bupati X": the person stands in for X's head
+            name, name_start, name_end = _name_before(text, start, representing=True)
+            if name:
+                role_text = REPRESENTING + role_text
         region = _person_region(role_text, region_mention, matcher)
         body = role_body(role_text) if region_mention is None or region_mention.body != \
             BODY_COUNCIL else BODY_COUNCIL
@@ -145,6 +157,7 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
     start = i
     words: list[str] = []
     end = i
+    glued = False
     while len(words) < 7:
         tok = _NAME_TOKEN_RE.match(text, i)
         lower = re.match(r"[a-z]+\.?", text[i:i + 12])
@@ -163,8 +176,11 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
             break
         word = tok.group()
         bare = word.rstrip(".").lower()
-        if bare in _NAME_STOP or _VERB_FORM_RE.match(bare):
-            break
+        if bare in _NAME_STOP or _VERB_FORM_RE.match(bare) or word in _OFFICE_NAMES:
+            if not (_after_honorifics(words) and _name_follows(text, tok.end())):
+                break
+            # "Drs. H. Cek Endra": after an honorific, a common word that another
+            # capitalised word follows starts the name.
         if not words and word.endswith(".") and bare in _TITLE_TOKENS and \
                 text[tok.end():tok.end() + 1].isalpha():
             i = tok.end()  # "H.M Ramlan": a title glued to the next initial
@@ -175,9 +191,15 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
             words.append(word[:-1])
             end = tok.end() - 1
             break
-        words.append(word)
+        if glued:
+            words[-1] += word
+        else:
+            words.append(word)
         end = tok.end()
         i = tok.end()
+        glued = len(bare) == 1 and word.endswith(".") and bool(_GLUED_INITIAL_RE.match(text, i))
+        if glued:
+            continue  # "Ranley H.L Mansawan": initials written without a space
         spaces = re.match(r" +", text[i:i + 4])
         if not spaces:
             break
@@ -194,22 +216,47 @@ def read_name(text: str, pos: int) -> tuple[str | None, int, int]:
     return (name or None), start, end
 
 
-def _name_before(text: str, start: int) -> tuple[str | None, int, int]:
-    """"Drs HM Syarif Hidayat MM Bupati X": a name written right before the title."""
-    window = text[max(0, start - 60):start]
-    m = re.search(r"(?:^|[,.;:\"”]\s+|\n|\b(?:kata|ujar|ucap|jelas|tutur)\s+)"
-                  r"((?:[A-Z][A-Za-z'’.]*\s+){0,5}[A-Z][A-Za-z'’.]*)(?:,\s*[A-Za-z.]{1,8})*"
-                  r"\s*,?\s+$", window)
+def _after_honorifics(words: list[str]) -> bool:
+    """Whether the words read so far are honorifics only ("Drs. H.")."""
+    return bool(words) and all(w.rstrip(".").lower() in _TITLE_TOKENS for w in words)
+
+
+def _name_follows(text: str, pos: int) -> bool:
+    """Whether a capitalised word that may stand in a name follows ``pos``."""
+    m = re.match(r" +([A-Z][a-z'’-]+)\b", text[pos:pos + 40])
+    return bool(m) and m.group(1).lower() not in _NAME_STOP and \
+        not _VERB_FORM_RE.match(m.group(1).lower())
+
+
+def _name_before(text: str, start: int, representing: bool = False
+                 ) -> tuple[str | None, int, int]:
+    """"Drs HM Syarif Hidayat MM Bupati X", "Menurut Ria Agusria wakil ketua DPRD X": a
+    name written right before the title; ``representing``: "Budi, mewakili Bupati X"."""
+    window = text[max(0, start - 70):start]
+    m = (_REPRESENTING_RE if representing else _BEFORE_TITLE_RE).search(window)
     if not m:
         return None, start, start
-    words = m.group(1).split()
-    if any(w.rstrip(".").lower() in _NAME_STOP or _VERB_FORM_RE.match(w.lower()) for w in words):
+    words = [(w.start(), w.group()) for w in re.finditer(r"\S+", m.group(1))]
+    if len(words) > 1 and words[0][1].lower() in _SPEECH_WORDS:
+        words = words[1:]  # "Menurut Ria Agusria ...": the name follows the verb
+    if any(w.rstrip(".").lower() in _NAME_STOP or _VERB_FORM_RE.match(w.lower())
+           for _, w in words):
         return None, start, start
-    name = clean_name(" ".join(words))
+    name = clean_name(" ".join(w for _, w in words))
     if not name or len(name.replace(" ", "")) < 3:
         return None, start, start
     name_start = start - len(window) + m.start(1)
-    return name, name_start, name_start + len(m.group(1))
+    return name, name_start + words[0][0], name_start + len(m.group(1))
+
+
+#: The start of the role of someone standing in for an official ("mewakili Bupati X").
+REPRESENTING = "mewakili "
+# Words that introduce what someone said, and the speaker's name after them.
+_SPEECH_WORDS = frozenset("kata ujar ucap jelas tutur ungkap imbuh menurut".split())
+_BEFORE_TITLE_RE = re.compile(
+    r"(?:^|[,.;:\"”]\s+|\n|\b(?:" + "|".join(_SPEECH_WORDS) + r")\s+)"
+    r"((?:[A-Z][A-Za-z'’.]* +){0,5}[A-Z][A-Za-z'’.]*)(?:, *[A-Z][A-Za-z.]{0,7})* *,? +$")
+_REPRESENTING_RE = re.compile(_BEFORE_TITLE_RE.pattern[:-1] + r"(?:yang +)?mewakili +$")
 
 
 def _delegation_leaders(text: str, sentence_of, mentions: list[Mention],
@@ -239,7 +286,7 @@ def _link_representatives(text: str, people: list[Person]) -> list[Person]:
     out = list(people)
     for i, p in enumerate(out):
         m = _REPRESENTED_RE.match(text, p.end)
-        if not m or not text[p.end:m.end()].lstrip(" ,").startswith("diwakili"):
+        if not m or not text[p.end:m.end()].lstrip(" ,").startswith(("diwakili", "melalui")):
             continue
         for j in range(i + 1, len(out)):
             q = out[j]
@@ -271,4 +318,4 @@ def _person_region(role: str, mention: Mention | None, matcher: RegionMatcher) -
     return None
 
 
-__all__ = ["Person", "find_people", "read_name"]
+__all__ = ["REPRESENTING", "Person", "find_people", "read_name"]

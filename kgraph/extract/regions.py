@@ -59,12 +59,19 @@ _PREFIX_RE = re.compile(
     rf"(?:(?P<organ>\b{_ORGAN}\s+)?(?P<council>\b(?:{_COUNCIL}))(?:\s*\([^()\n]{{1,40}}\))?\s+"
     rf"(?:{_ORGAN}\s+)?)?(?P<level>\b(?:{_LEVEL}))?\s*(?:\([^()\n]{{1,40}}\)\s*)?$"
 )
+#: Offices that act for their region, by the short names reports give them.
+OFFICE_NAMES = (
+    "Bappeda", "Bapenda", "Bappelitbangda", "Bapperida", "BPBD", "BPKAD", "BPKD", "BKPSDM",
+    "BKD", "DLH", "DPMPTSP", "DPMD", "Diskominfo", "Dinkominfo", "Kominfo", "Disdukcapil",
+    "Dukcapil", "Dinkes", "Disdik", "Dispar", "Disparbud", "Disbudpar", "Dinporabudpar",
+    "Disporapar", "Dispora", "Disperindag", "Disnaker", "Dishub", "Setda", "Setkab",
+    "Setdaprov", "Setdakab", "Setdakot", "Setdako", "Setkot", "Setprov", "Inspektorat",
+    "Humas", "Prokopim", "Prokompim", "Protokol", "Bappedalitbang", "Balitbangda",
+)
 _OFFICE_RE = re.compile(
-    r"(?:\b(?:Bappeda|Bapenda|Bappelitbangda|Bapperida|BPBD|BPKAD|BPKD|BKPSDM|BKD|DLH|"
-    r"DPMPTSP|DPMD|Diskominfo|Dinkominfo|Kominfo|Disdukcapil|Dukcapil|Dinkes|Disdik|Dispar|"
-    r"Disparbud|Disbudpar|Dinporabudpar|Disporapar|Dispora|Disperindag|Disnaker|Dishub|"
-    r"Setda|Setkab|Setdaprov|Setdakab|Setdakot|Setdako|Setkot|Setprov|Sekretariat\s+Daerah|"
-    r"Inspektorat|Satpol\s+PP|Humas|Prokopim|Prokompim|Protokol|Bagian\s+[A-Z][a-z]+"
+    r"(?:\b(?:" + "|".join(sorted(OFFICE_NAMES, key=len, reverse=True)) + r"|"
+    r"Sekretariat\s+Daerah|"
+    r"Satpol\s+PP|Bagian\s+[A-Z][a-z]+"
     r"(?:\s+(?:dan\s+)?[A-Z][a-z]+)*|(?:Dinas|Badan|Kantor|Biro)\s+[A-Z][A-Za-z]+"
     r"(?:\s+(?:dan\s+)?[A-Z][A-Za-z]+)*)"
     r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:[A-Z]{1,4}\s+)?(?:(?:Pemkot|Pemko|Pemkab|Pemprov)\s+)?)$"

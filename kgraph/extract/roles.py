@@ -39,7 +39,7 @@ _ROLE_ALTERNATIVES = [
     r"\s+Badan\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)?(?:\s+(?:DPRD|DPRK|DPRA|DPRP|DPR))?",
     rf"Anggota(?:\s+Komisi\s+{_NUM})?(?:\s+(?:DPRD|DPRK|DPRA|DPR))?",
     # Written in lower case in running text: only with the council named.
-    rf"(?:wakil\s+)?ketua(?:\s+[IVX]+\b)?(?:\s+komisi\s+{_NUM}|\s+[Kk]omisi\s+{_NUM})?"
+    rf"(?:wakil\s+)?ketua(?:\s+(?:[IVX]+|\d)\b)?(?:\s+komisi\s+{_NUM}|\s+[Kk]omisi\s+{_NUM})?"
     r"\s+(?:DPRD|DPRK|DPR)\b",
     rf"(?:wakil\s+)?ketua\s+(?:[Kk]omisi\s+{_NUM}|Bapemperda|Pansus\s+{_NUM})",
     rf"anggota\s+(?:[Kk]omisi\s+{_NUM}\s+)?(?:DPRD|DPRK|DPR)\b",

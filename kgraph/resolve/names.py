@@ -14,6 +14,9 @@ _DEGREE_RE = re.compile(
     r"|M\.?\s?(?:Si|Sc|AP|M|H|Pd|Kes|Kn|Ag|T|Hum|E|IP|Eng|PA|BA)|MM|MT|MH|MBA|MPA|MSi"
     r"|SE|SH|ST|SP|SIP|SKM|SKed|SAg|SPd|SSos|SKom|Ak|CA|Ph\.?\s?D|Lc|MA|Dipl)\b\.?",
 )
+# Degrees follow a name: only those at its end are stripped, so that initials inside a
+# name that look like a degree ("Christian S. H. Purukan") stay.
+_DEGREE_TAIL_RE = re.compile(rf"(?:{_DEGREE_RE.pattern})+[\s,.;]*$")
 _SPACE_RE = re.compile(r"\s+")
 _GLUED_TITLE_RE = re.compile(r"\b(H|Hj|HM|Dr|Ir|Drs|Prof|Bpk)\.(?=[A-Za-z]{2})")
 # Balinese birth-order/caste markers at the start of a name are kept ("I Nyoman ...") in
@@ -25,7 +28,7 @@ def clean_name(name: str) -> str:
     """Strip honorifics and degrees, collapse spaces: ``"H. Maulana, MH"`` → ``"Maulana"``."""
     text = unicodedata.normalize("NFC", name).strip()
     text = _GLUED_TITLE_RE.sub(r"\1. ", text)  # "H.Cek Hendra" → "H. Cek Hendra"
-    text = _DEGREE_RE.sub("", text)
+    text = _DEGREE_TAIL_RE.sub("", text)
     text = text.strip(" ,.;")
     words = text.split()
     while words and words[0].rstrip(".").lower() in _PREFIX_TITLES and len(words) > 1:
