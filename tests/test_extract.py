@@ -292,6 +292,14 @@ def test_a_caption_written_as_a_sentence_names_the_leader():
     assert v.led_by.name == "Siti Aminah" and v.received_by.name == "Imam Budi"
 
 
+def test_an_office_head_s_title_ends_where_the_name_begins():
+    [v] = visits("Pemkab Kendal melakukan kunjungan kerja ke Diskominfo Kota Semarang. "
+                 "Rombongan diterima oleh Kabid Aplikasi Informatika Dewi Sartika dan Kasi "
+                 "Persandian Bayu Aji.")
+    assert (v.received_by.name, v.received_by.role) == ("Dewi Sartika",
+                                                        "Kabid Aplikasi Informatika")
+
+
 def test_a_side_the_report_leaves_ambiguous_is_kept_with_its_name(tmp_path):
     from kgraph.ingest import ingest
 

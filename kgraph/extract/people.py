@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 from ..resolve.names import clean_name, clean_role
 from .regions import OFFICE_NAMES, Mention, RegionMatcher
-from .roles import FIELD, ROLE_HEAD_RE, ROLE_TAIL_RE, rank, role_body, role_level
+from .roles import (FIELD, ROLE_HEAD_RE, ROLE_TAIL_RE, office_title_end, rank, role_body,
+                    role_level)
 
 _TITLE_TOKENS = frozenset("h hj hm dr drs dra ir prof kh drg tgh ust ny tn apt bpk pak bapak ibu bu "
                           "sdr haji hajjah".split())
@@ -104,7 +105,8 @@ def find_people(text: str, sentence_of, mentions: list[Mention], matcher: Region
     out: list[Person] = []
     by_pos = sorted(mentions, key=lambda m: m.start)
     for head in ROLE_HEAD_RE.finditer(text):
-        start, pos = head.start(), head.end()
+        start, pos = head.start(), office_title_end(text, head.start(), head.end(),
+                                                    _OFFICE_NAMES)
         if _PLACE_BEFORE_RE.search(text, max(0, start - 30), start):
             continue  # "Kantor Wali Kota Pekanbaru" is a building, not a person
         region_mention = None

@@ -111,5 +111,41 @@ def rank(role: str) -> int:
     return 5
 
 
-__all__ = ["ROLE_BEFORE_RE", "ROLE_HEAD_RE", "ROLE_TAIL_RE", "rank", "role_body", "role_level",
-           "role_region_words"]
+# Heads of offices, whose title goes on with the office's name ("Kepala Bidang Statistik").
+_OFFICE_HEAD_RE = re.compile(r"(?:Kepala|Kadis|Kaban|Kabag|Kasubag|Kabid|Sekretaris\s+(?:Dinas|Badan))\b")
+# Words that make up the names of offices and their parts.
+_UNIT_WORDS = frozenset("""
+    dinas badan bagian bidang kantor biro seksi sub subbag subbagian subbid umum humas protokol
+    statistik publik logistik hukum sosial daerah kota kabupaten provinsi tata hidup lingkungan
+    pekerjaan ruang aset sumber daya manusia aparatur sipil negara arsip pariwisata olahraga
+    pemuda budaya tenaga kerja industri koperasi usaha kecil menengah mikro pangan satpol pp
+    pemadam bencana sekretariat inspektorat terpadu satu pintu modal elektronik digital media
+    data teknologi rumah sakit puskesmas keluarga berencana perempuan anak masyarakat desa
+    jalan jembatan air minum kawasan lalu lintas angkutan ekonomi pajak retribusi kerja sama
+    ekbang kesra orta perstik sandi dan
+""".split())
+# Office words by their form: "Pe-/Ke- ... -an" nouns (Pemerintahan, Kesehatan), and
+# borrowed "-asi", "-ika" words (Informasi, Informatika); people's names rarely are.
+_UNIT_FORM_RE = re.compile(r"(?:(?:Pe|Ke)[a-z]{3,}an|[A-Z][a-z]{3,}(?:asi|ika))$")
+
+
+def office_title_end(text: str, start: int, end: int, offices: frozenset[str]) -> int:
+    """Where the title of an office's head that runs from ``start`` to ``end`` really ends:
+    before the first word that cannot belong to an office's name, so that the name after
+    it is read as the person's ("Kabid Statistik Heny Ermawati": the title ends after
+    "Statistik"). ``offices`` are offices' short names ("Diskominfo")."""
+    head = _OFFICE_HEAD_RE.match(text, start)
+    if head is None:
+        return end
+    for word in re.finditer(r"[A-Za-z]+", text[head.end():end]):
+        w = word.group()
+        if w.lower() in _UNIT_WORDS or w in offices or _UNIT_FORM_RE.match(w) or \
+                sum(c.isupper() for c in w) >= 2:
+            continue
+        cut = head.end() + word.start()
+        return cut if cut > head.end() else end
+    return end
+
+
+__all__ = ["ROLE_BEFORE_RE", "ROLE_HEAD_RE", "ROLE_TAIL_RE", "office_title_end", "rank",
+           "role_body", "role_level", "role_region_words"]
