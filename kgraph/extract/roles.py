@@ -112,7 +112,8 @@ def rank(role: str) -> int:
 
 
 # Heads of offices, whose title goes on with the office's name ("Kepala Bidang Statistik").
-_OFFICE_HEAD_RE = re.compile(r"(?:Kepala|Kadis|Kaban|Kabag|Kasubag|Kabid|Sekretaris\s+(?:Dinas|Badan))\b")
+_OFFICE_HEAD_RE = re.compile(
+    r"(?:Kepala|Kadis|Kaban|Kabag|Kasubag|Kabid|Sekretaris\s+(?:Dinas|Badan))\b")
 # Words that make up the names of offices and their parts.
 _UNIT_WORDS = frozenset("""
     dinas badan bagian bidang kantor biro seksi sub subbag subbagian subbid umum humas protokol
