@@ -300,6 +300,18 @@ def test_an_office_head_s_title_ends_where_the_name_begins():
                                                         "Kabid Aplikasi Informatika")
 
 
+def test_a_delegation_there_as_well_visits_the_same_host():
+    text = ("Pemkab Klaten melakukan studi banding ke Pemkot Magelang, Rabu (7/6/2023). "
+            "Selain rombongan Pemkab Klaten, pada hari itu juga hadir rombongan Pemkab "
+            "Wonogiri yang ingin belajar tentang pengelolaan pasar. Turut hadir pula "
+            "rombongan Pemprov Jawa Tengah.")
+    assert sorted(pairs(text)) == [("Pemkab Klaten", "Pemkot Magelang"),
+                                   ("Pemkab Wonogiri", "Pemkot Magelang")]
+    # without a visit to one host there is nobody to join
+    assert pairs("Dalam festival itu juga hadir rombongan Pemkab Wonogiri dan Pemkab "
+                 "Sragen.") == []
+
+
 def test_a_side_the_report_leaves_ambiguous_is_kept_with_its_name(tmp_path):
     from kgraph.ingest import ingest
 

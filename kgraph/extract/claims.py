@@ -14,7 +14,8 @@ The shapes of report, each a reader below:
 The visitor missing from a sentence is found where a reader of Indonesian finds it: a
 delegation named before ("rombongan", "delegasi", "para tamu", "Komisi A DPRD"), a
 person named before ("Gubernur Khofifah"), the governments listed after a count ("tiga
-kabupaten ... yaitu A, B dan C"). A clause that only plans, hopes for or cancels a visit
+kabupaten ... yaitu A, B dan C"), a delegation said to be there as well ("juga hadir
+rombongan C") in a report of visits to one host. A clause that only plans, hopes for or cancels a visit
 gives no claim; one that tells an earlier visit gives a claim marked ``past``.
 """
 from __future__ import annotations
@@ -34,6 +35,10 @@ from .text import Sentence
 _HOST_GAP_RE = re.compile(
     r"^(?:\s|,|\(|\)|langsung|oleh|secara|resmi|hangat|baik|jajaran|pihak|rombongan|para|"
     r"pejabat|[A-Z]{2,8})*$", re.I)
+# A second delegation present at the same visit.
+_JOINING_RE = re.compile(
+    r"\b(?:(?:juga|turut|ikut|pula)\s+(?:hadir|datang|berkunjung)|hadir\s+(?:pula|juga))\s+"
+    r"(?:pula\s+)?(?:para\s+)?(?:rombongan|delegasi|tamu)(?:\s+dari)?\s+", re.I)
 _ON_BEHALF_RE = re.compile(r"\b(?:mewakili|atas\s+nama)\s+$", re.I)
 _DOING_RE = re.compile(r"\b(?:melakukan|melaksanakan|menggelar|mengadakan)\s+$", re.I)
 _WHEN_RE = re.compile(r"\s*(?:saat|ketika|usai|setelah|sebelum|sewaktu|dalam)\s+$", re.I)
@@ -63,11 +68,37 @@ class Reader(Sides):
                 if c.visitor_mention is not None and not c.support_only:
                     self.state.note(c.visitor_mention, self.ctx)
             self.state.claims.extend(found)
+        self.state.claims.extend(self._joining())
         for c in self.state.claims:
             if c.visitor is not None and self.planned.get((c.visitor, c.host), 1 << 30) < \
                     c.sentence.index:
                 c.support_only = True
         return self.state.claims
+
+    def _joining(self) -> list[Claim]:
+        """"Selain rombongan Pemkab A, juga hadir rombongan Pemprov B": in a report of
+        visits to one host, a delegation said to be there as well visits that host too."""
+        found = [c for c in self.state.claims if not c.past and not c.support_only
+                 and c.visitor is not None and c.host_mention is not None]
+        if len({c.host for c in found}) != 1:
+            return []
+        first = max(found, key=lambda c: c.strength)
+        host, host_mention = first.host, first.host_mention
+        known = {c.visitor[0] for c in found} | {host[0]}  # type: ignore[index]
+        out: list[Claim] = []
+        for s in self.ctx.sentences:
+            if s.noise or s.past or s.index in self.events:
+                continue
+            ms = self.ctx.parties(s)
+            for t in _JOINING_RE.finditer(self.flat, s.lead, s.end):
+                m = self._after(ms, t.end(), _VISITOR_GAP_RE, 5)
+                party = self.ctx.party(m) if m is not None else None
+                if party is None or party[0] in known or host[0].startswith(party[0] + "."):
+                    continue  # named already, or the host's own province attending
+                known.add(party[0])
+                out.append(Claim(party, host, s, 0.7, "joining", m, host_mention,
+                                 explicit=False))
+        return out
 
     # -- one sentence
 
