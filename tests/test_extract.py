@@ -312,6 +312,24 @@ def test_a_delegation_there_as_well_visits_the_same_host():
                  "Sragen.") == []
 
 
+def test_a_name_misspelt_by_one_letter_after_a_level_word():
+    found = {m.text: m for m in default_matcher().find(
+        "DPRD Kota Palagka Raya, Pemkab Slemen, Komisi A DPRD Paseruan, Kota Pelajar")}
+    assert found["DPRD Kota Palagka Raya"].region.code == "62.71"
+    assert found["Pemkab Slemen"].region.code == "34.04"
+    assert {r.code for r in found["Komisi A DPRD Paseruan"].candidates} == {"35.14", "35.75"}
+    assert "Kota Pelajar" not in found  # a nickname, not one letter from any name
+    # without a level word before it, a misspelt name is not read
+    assert default_matcher().find("warga Slemen datang") == []
+
+
+def test_from_outside_a_region_is_not_from_it():
+    assert pairs("Dua rombongan DPRD dari luar daerah Kalimantan Tengah belajar di DPRD Kota "
+                 "Palangka Raya, yaitu DPRD Kabupaten Badung dan DPRD Kota Banjarbaru.") == [
+        ("DPRD Kabupaten Badung", "DPRD Kota Palangka Raya"),
+        ("DPRD Kota Banjarbaru", "DPRD Kota Palangka Raya")]
+
+
 def test_a_side_the_report_leaves_ambiguous_is_kept_with_its_name(tmp_path):
     from kgraph.ingest import ingest
 

@@ -11,6 +11,7 @@ The stages, one module each:
   headlines, datelines, and page furniture flagged as noise;
 - :mod:`.regions`, :mod:`.roles`, :mod:`.people`: governments and councils named
   directly, through their officials, offices and venues; officials and their names;
+  (:mod:`.misspelt`: a region's name misspelt by one letter);
 - :mod:`.context`: ambiguous names and bodies resolved from the rest of the report;
 - :mod:`.claims`: each sentence read for visits (host first, visitor first, passive, a
   signing at one side's venue), with :mod:`.sides` finding the sides of a clause and

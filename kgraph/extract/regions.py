@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from ..resolve.gazetteer import (
     BODY_COUNCIL, BODY_GOVERNMENT, Gazetteer, GovernmentMention, Region, _compact, _key,
 )
+from .misspelt import MisspeltNames
 from .roles import ROLE_BEFORE_RE, role_body, role_level, role_region_words
 
 KIND_GOV = "gov"          # Pemkot X, Pemerintah Kabupaten X, Kota X
@@ -91,6 +92,8 @@ _VENUE_RE = re.compile(
     r"(?:[^,.;:\n()]|\([A-Za-z]{2,10}\)){0,50}$",
     re.I,
 )
+# "dari luar daerah Kalimantan Tengah": from outside a region, not from it.
+_OUTSIDE_RE = re.compile(r"\bluar\s+(?:daerah\s+|wilayah\s+)?$")
 # A region name inside the name of something that is not a regional government.
 _BLOCKED_RE = re.compile(
     r"\b(?:BPK|BPKP|KPK|BPS|KPU|KPUD|Bawaslu|Perwakilan|Kanwil|Polda|Polres|Polresta|Polrestabes"
@@ -164,6 +167,7 @@ class RegionMatcher:
             self._longest[words[0]] = max(self._longest.get(words[0], 1), len(words))
         for alias in _GUARDED_ALIASES:
             self._longest.setdefault(alias, 1)
+        self._misspelt = MisspeltNames(self._index)
 
     @functools.lru_cache(maxsize=20000)
     def _lookup(self, words: tuple[str, ...]) -> tuple[Region, ...]:
@@ -185,6 +189,14 @@ class RegionMatcher:
             first = _word_key(tokens[i][2])
             longest = self._longest.get(first)
             if longest is None:
+                fuzzy = self._misspelt.find(text, tokens, i)
+                if fuzzy is not None:
+                    size, regions = fuzzy
+                    mention = self._mention(text, tokens[i][0], tokens[i + size - 1][1], regions)
+                    if mention is not None:
+                        mentions.append(mention)
+                    i += size
+                    continue
                 i += 1
                 continue
             matched = 0
@@ -277,7 +289,8 @@ class RegionMatcher:
             start = start - len(around) + venue.start()
             return Mention(start, end, name_start, text[start:end], KIND_VENUE, body,
                            tuple(candidates), False, role, False, True)
-        blocked = bool(_BLOCKED_RE.search(before)) and kind in (KIND_BARE, KIND_GOV)
+        blocked = bool(_BLOCKED_RE.search(before)) and kind in (KIND_BARE, KIND_GOV) or \
+            bool(_OUTSIDE_RE.search(text, max(0, start - 30), start))
         if re.search(r"\bDPR\s+RI\b|\bDPD\b", text[start:end + 4]):
             blocked = True
         return Mention(start, end, name_start, text[start:end], kind, body, tuple(candidates),
