@@ -16,7 +16,7 @@ from .context import Context
 from .dates import find_dates
 from .patterns import DIPIMPIN_RE, PLACE_RE, RECEIVE_RE, RECEIVED_BY_RE
 from .people import REPRESENTING, Person, read_name
-from .roles import rank, role_level
+from .roles import role_level
 from .text import Sentence
 from .topics import TopicOwner, default_topic_finder
 
@@ -123,7 +123,7 @@ class Facts:
         level = _LEVELS.get(region.type)
         if level and (other is None or _LEVELS.get(other.type) != level):
             bare = [p for p in people if p.region is None and p.mention is None and
-                    rank(p.role.removeprefix(REPRESENTING)) <= 1 and
+                    p.rank <= 1 and
                     role_level(p.role) == level and p.body == body and
                     # the name read after the title, or "Budi, mewakili Bupati"
                     (p.name_start > p.start or p.role.startswith(REPRESENTING)) and

@@ -144,7 +144,8 @@ def find_people(text: str, sentence_of, mentions: list[Mention], matcher: Region
         body = role_body(role_text) if region_mention is None or region_mention.body != \
             BODY_COUNCIL else BODY_COUNCIL
         out.append(Person(start, name_end if name else pos, sentence_of(start), role_text, name,
-                          name_start, name_end, region, body, rank(role_text), region_mention,
+                          name_start, name_end, region, body,
+                          rank(role_text.removeprefix(REPRESENTING)), region_mention,
                           leads_delegation=bool(_LEADS_RE.match(role_text)),
                           in_headline=start < headline_end))
     out.extend(_delegation_leaders(text, sentence_of, by_pos, headline_end))
