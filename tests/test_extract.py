@@ -330,6 +330,13 @@ def test_from_outside_a_region_is_not_from_it():
         ("DPRD Kota Banjarbaru", "DPRD Kota Palangka Raya")]
 
 
+def test_an_office_set_off_by_commas_between_title_and_name():
+    [v] = visits("Pemkab Kepahiang berkunjung ke Diskominfo Kabupaten Cianjur. Kepala Bidang "
+                 "Persandian dan Statistik, Diskominfo Kabupaten Cianjur, Rina Marlina "
+                 "mengatakan pihaknya senang berbagi pengalaman.")
+    assert v.received_by.name == "Rina Marlina"
+
+
 def test_a_side_the_report_leaves_ambiguous_is_kept_with_its_name(tmp_path):
     from kgraph.ingest import ingest
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 from ..resolve.names import clean_name, clean_role
-from .regions import OFFICE_NAMES, Mention, RegionMatcher
+from .regions import KIND_OFFICE, OFFICE_NAMES, Mention, RegionMatcher
 from .roles import (FIELD, ROLE_HEAD_RE, ROLE_TAIL_RE, office_title_end, rank, role_body,
                     role_level)
 
@@ -66,6 +66,7 @@ _OFFICE_NAMES = frozenset(OFFICE_NAMES)
 _NAME_TOKEN_RE = re.compile(r"[A-Z][A-Za-z'’-]*\.?|[A-Z]\.")
 _LEADS_RE = re.compile(r"(?:ketua|pimpinan)\s+(?:rombongan|tim|delegasi)", re.I)
 _FIELD_RE = re.compile(r" " + FIELD)
+_COMMA_GAP_RE = re.compile(r" ?, ?")
 _REPRESENTED_RE = re.compile(r"\s*,?\s*(?:yang\s+)?(?:diwakili|mewakili|melalui)(?:\s+oleh)?\s+")
 # "Anang Warsito, SH, pimpinan rombongan DPRD X", "Muji, ketua rombongan dari DPRD X".
 _LEADER_ROLE_RE = re.compile(r", ?(?:selaku )?(?P<role>(?:pimpinan|ketua) rombongan)(?: dari)? ",
@@ -121,6 +122,14 @@ def find_people(text: str, sentence_of, mentions: list[Mention], matcher: Region
                 region_mention = m
                 pos = m.extent  # past a qualifying province: "Walikota Metro Lampung Wahdi"
                 break
+        if region_mention is None:
+            # "Kepala Bidang Informasi Publik, Diskominfo Kabupaten Bogor, Yunita ...": the
+            # office set off by commas between the title and the name.
+            office = next((m for m in by_pos if m.start > pos and m.kind == KIND_OFFICE and
+                           _COMMA_GAP_RE.fullmatch(text, pos, m.start)), None)
+            if office is not None and _COMMA_GAP_RE.match(text, office.extent) and \
+                    read_name(text, office.extent)[0]:
+                region_mention, pos = office, office.extent
         if region_mention is None:
             tail = ROLE_TAIL_RE.match(text, pos)
             if tail:
