@@ -3,8 +3,9 @@
 Regional news is typed fast: a name one letter off its gazetteer spelling is still the
 region the reader understands. It is read only right after a word that announces a
 region's name (Kota, Kabupaten, Pemkot, DPRD, Bupati, ...), only for names of six letters
-or more, and only when exactly one name of the gazetteer (with the same first letter) is
-one letter away.
+or more, only when exactly one name of the gazetteer (with the same first letter) is one
+letter away, and only when the report names that region or its province correctly
+elsewhere.
 """
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import functools
 from ..resolve.gazetteer import Region, _compact, _key
 
 # Words right before a region's name: where a misspelt name is looked for.
+# (Not a head's title: "Bupati Marlina" is a person.)
 _ANNOUNCES_REGION = frozenset(
-    "Pemkot Pemkab Pemko Pemprov Kota kota Kabupaten kabupaten Kab. Provinsi DPRD DPRK "
-    "Bupati Walikota Gubernur".split())
+    "Pemkot Pemkab Pemko Pemprov Kota kota Kabupaten kabupaten Kab. Provinsi DPRD DPRK".split())
 _MIN_LETTERS = 6
 
 
@@ -59,7 +60,7 @@ class MisspeltNames:
             found = set(self._near.get(name, ()))
             for variant in _deletions(name):
                 found |= self._near.get(variant, set())
-            found = {f for f in found if f[0] == name[0]}
+            found = {f for f in found if f[0] == name[0] and _one_letter_apart(f, name)}
             if len(found) == 1:
                 regions = self._index.get(found.pop()) or ()
                 if regions:
@@ -67,8 +68,24 @@ class MisspeltNames:
         return None
 
 
+def supported(regions: tuple[Region, ...], named: set[str]) -> bool:
+    """Whether the report names one of ``regions`` or its province correctly elsewhere
+    (``named``: the codes of the regions it names): a reader understands "Palagka Raya"
+    in a report about Kalimantan Tengah, not in one that never names it."""
+    return any(r.code in named or (r.province_code or "") in named for r in regions)
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter added, dropped or changed (not two letters swapped or changed)."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = sorted((a, b), key=len)
+    return len(long) - len(short) == 1 and any(
+        long[:k] + long[k + 1:] == short for k in range(len(long)))
+
+
 def _deletions(name: str) -> set[str]:
     return {name[:k] + name[k + 1:] for k in range(len(name))}
 
 
-__all__ = ["MisspeltNames"]
+__all__ = ["MisspeltNames", "supported"]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from ..resolve.gazetteer import (
     BODY_COUNCIL, BODY_GOVERNMENT, Gazetteer, GovernmentMention, Region, _compact, _key,
 )
-from .misspelt import MisspeltNames
+from .misspelt import MisspeltNames, supported
 from .roles import ROLE_BEFORE_RE, role_body, role_level, role_region_words
 
 KIND_GOV = "gov"          # Pemkot X, Pemerintah Kabupaten X, Kota X
@@ -184,6 +184,7 @@ class RegionMatcher:
         scan = _INNER_ABBREVIATION_RE.sub(lambda m: " " * len(m.group()), text)
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(scan)]
         mentions: list[Mention] = []
+        misspelt: list[Mention] = []
         i, n = 0, len(tokens)
         while i < n:
             first = _word_key(tokens[i][2])
@@ -195,6 +196,7 @@ class RegionMatcher:
                     mention = self._mention(text, tokens[i][0], tokens[i + size - 1][1], regions)
                     if mention is not None:
                         mentions.append(mention)
+                        misspelt.append(mention)
                     i += size
                     continue
                 i += 1
@@ -223,6 +225,9 @@ class RegionMatcher:
             if mention is not None:
                 mentions.append(mention)
             i += max(matched, 1)
+        if misspelt:
+            named = {r.code for m in mentions if m not in misspelt for r in m.candidates}
+            mentions = [m for m in mentions if m not in misspelt or supported(m.candidates, named)]
         return _mark_qualifiers(text, mentions)
 
     def _mention(self, text: str, name_start: int, end: int,
