@@ -196,6 +196,13 @@ def test_lines_broken_mid_sentence_are_one_sentence():
     assert pairs(body) == [("Pemkab Gresik", "Pemkot Surabaya")]
 
 
+def test_a_dateline_with_a_site_address_starts_the_body():
+    body = ("KENDAL, warta-kendal.com__Rombongan Badan\nPerencanaan Pembangunan Daerah "
+            "(Bappeda) Pemerintah Kabupaten Demak melakukan\nstudi komparasi ke Pemerintah "
+            "Kabupaten Kendal, Selasa (4/2/2025).")
+    assert pairs(body) == [("Pemkab Demak", "Pemkab Kendal")]
+
+
 def test_related_links_captions_and_datelines_name_no_side():
     text = ("Pemkot Kediri menerima kunjungan kerja Pemkab Jombang, Kamis (6/3/2025).\n"
             "Baca Juga:\nPemkab Nganjuk Kunjungi Pemkot Blitar\n"
@@ -307,6 +314,13 @@ def test_a_delegation_there_as_well_visits_the_same_host():
             "rombongan Pemprov Jawa Tengah.")
     assert sorted(pairs(text)) == [("Pemkab Klaten", "Pemkot Magelang"),
                                    ("Pemkab Wonogiri", "Pemkot Magelang")]
+    # "Kunjungan serupa juga dilakukan A dan B": the visit's doers
+    assert sorted(pairs("DPRD Kota Bogor menerima kunjungan kerja DPRD Kota Depok, Senin "
+                        "(3/7/2023). Kunjungan serupa juga dilakukan DPRD Kabupaten Bekasi dan "
+                        "DPRD Kabupaten Karawang pada hari yang sama.")) == [
+        ("DPRD Kabupaten Bekasi", "DPRD Kota Bogor"),
+        ("DPRD Kabupaten Karawang", "DPRD Kota Bogor"),
+        ("DPRD Kota Depok", "DPRD Kota Bogor")]
     # without a visit to one host there is nobody to join
     assert pairs("Dalam festival itu juga hadir rombongan Pemkab Wonogiri dan Pemkab "
                  "Sragen.") == []
