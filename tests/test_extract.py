@@ -356,6 +356,14 @@ def test_an_office_set_off_by_commas_between_title_and_name():
     assert v.received_by.name == "Rina Marlina"
 
 
+def test_heads_arriving_for_a_national_event_make_no_visit():
+    text = ("Sebanyak sepuluh gubernur sudah tiba di Provinsi Kalimantan Timur, Minggu "
+            "(13/3/2022). Kedatangan mereka untuk mengikuti acara bersama Presiden di IKN.\n\n"
+            "Kepala Dinas Pariwisata Provinsi Kaltim Budi Hartono yang menyambut Gubernur "
+            "Sulawesi Barat mengaku senang.")
+    assert pairs(text) == []
+
+
 def test_a_side_the_report_leaves_ambiguous_is_kept_with_its_name(tmp_path):
     from kgraph.ingest import ingest
 

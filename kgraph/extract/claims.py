@@ -61,7 +61,11 @@ class Reader(Sides):
         self.planned: dict[tuple[Party, Party], int] = {}
         self.events = {s.index for s in ctx.sentences if not s.noise and EVENT_RE.search(s.text)} \
             if EVENT_RE.search(ctx.flat) else set()
-        self.event_regions = {m.region.code for i in self.events
+        # Where the event takes place: named in its sentence, or in the one before in the
+        # same paragraph ("12 gubernur tiba di Kaltim. Kedatangan mereka untuk mengikuti ...").
+        near = {j for i in self.events for j in (i - 1, i)
+                if j >= 0 and ctx.sentences[j].paragraph == ctx.sentences[i].paragraph}
+        self.event_regions = {m.region.code for i in near
                               for m in ctx.by_sentence.get(i, []) if m.region is not None}
 
     def run(self) -> list[Claim]:

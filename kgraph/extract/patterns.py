@@ -79,7 +79,9 @@ PLANNED_AFTER_RE = re.compile(r"\b(?:akan|besok|lusa|direncanakan|dijadwalkan|di
 EVENT_RE = re.compile(
     r"\b(?:hadiri|menghadiri|mengikuti|hadir\s+(?:di|dalam|pada))\b[^.]{0,100}?\b(?:Rakernas|"
     r"Rakorwil|Rakornas|Munas|Musyawarah\s+Nasional|Kongres|Konferensi|APEKSI|APKASI|ADEKSI|"
-    r"ADKASI|APPSI|UCLG|Forum\s+[A-Z]|Jambore|Pekan\s+[A-Z]|Expo|Pameran|Festival)", re.I)
+    r"ADKASI|APPSI|UCLG|Forum\s+[A-Z]|Jambore|Pekan\s+[A-Z]|Expo|Pameran|Festival|"
+    # a national event: the President's, at the new capital, Independence Day
+    r"Presiden\b|IKN\b|Ibu\s+Kota\s+Nusantara|HUT\s+(?:RI|Kemerdekaan))", re.I)
 # A visit called off, wherever the sentence says so.
 CANCELLED_RE = re.compile(r"\b(?:batal|dibatalkan|tidak\s+jadi|urung|ditunda|ditolak)\b", re.I)
 # ... or that denies one, or tells a habit rather than a visit (read from the delegation on).
