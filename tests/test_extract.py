@@ -364,6 +364,12 @@ def test_heads_arriving_for_a_national_event_make_no_visit():
     assert pairs(text) == []
 
 
+def test_its_visit_kunjungannya_points_back_to_the_visitor():
+    assert pairs("Gubernur Jawa Tengah Ahmad Luthfi dalam kunjungan kerjanya ke Provinsi "
+                 "Bali, Senin (2/6/2025), menandatangani nota kesepahaman.") == [
+        ("Pemprov Jawa Tengah", "Pemprov Bali")]
+
+
 def test_a_side_the_report_leaves_ambiguous_is_kept_with_its_name(tmp_path):
     from kgraph.ingest import ingest
 

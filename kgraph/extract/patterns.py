@@ -24,11 +24,13 @@ PASSIVE_RE = re.compile(
 )
 # Visitor first, active: "... melakukan kunjungan kerja ke A", "belajar ... ke A".
 GO_RE = re.compile(
-    r"\b(?:kunjungan(?:\s+kerja)?|kunker|kunja|studi\s+(?:banding|tiru|komparasi|terap|lapangan)|"
+    # "-nya" (its): "dalam kunjungan kerjanya ke A" after the visitor was named
+    r"\b(?:kunjungan(?:\s+kerja)?(?:nya)?|kunker(?:nya)?|kunja|studi\s+(?:banding|tiru|"
+    r"komparasi|terap|lapangan)(?:nya)?|"
     r"study\s+(?:banding|tiru|terap|komparasi)|kaji\s+(?:banding|tiru|terap)|benchmarking|"
     r"silaturahmi|silaturahim|silahturahmi|bersilaturahmi|audiensi|beraudiensi|berkunjung|"
-    r"bertandang|belajar|menimba\s+ilmu|timba\s+ilmu|lawatan|bertolak|datang|tiba|"
-    r"konsultasi|berkonsultasi|kedatangan|kehadiran|perjalanan\s+dinas)\b",
+    r"bertandang|belajar|menimba\s+ilmu|timba\s+ilmu|lawatan(?:nya)?|bertolak|datang|tiba|"
+    r"konsultasi|berkonsultasi|kedatangan|kehadiran|perjalanan\s+dinas(?:nya)?)\b",
     re.I,
 )
 # "Kota A menjadi tujuan studi banding Pemkab B", "Pemkab B memilih Kota A sebagai lokasi
