@@ -365,7 +365,7 @@ def test_heads_arriving_for_a_national_event_make_no_visit():
 
 
 def test_its_visit_kunjungannya_points_back_to_the_visitor():
-    assert pairs("Gubernur Jawa Tengah Ahmad Luthfi dalam kunjungan kerjanya ke Provinsi "
+    assert pairs("Gubernur Jawa Tengah Ahmad Luthfi dalam kunjungannya ke Provinsi "
                  "Bali, Senin (2/6/2025), menandatangani nota kesepahaman.") == [
         ("Pemprov Jawa Tengah", "Pemprov Bali")]
 
