@@ -196,6 +196,13 @@ def test_lines_broken_mid_sentence_are_one_sentence():
     assert pairs(body) == [("Pemkab Gresik", "Pemkot Surabaya")]
 
 
+def test_a_dateline_with_a_site_address_starts_the_body():
+    body = ("KENDAL, warta-kendal.com__Rombongan Badan\nPerencanaan Pembangunan Daerah "
+            "(Bappeda) Pemerintah Kabupaten Demak melakukan\nstudi komparasi ke Pemerintah "
+            "Kabupaten Kendal, Selasa (4/2/2025).")
+    assert pairs(body) == [("Pemkab Demak", "Pemkab Kendal")]
+
+
 def test_related_links_captions_and_datelines_name_no_side():
     text = ("Pemkot Kediri menerima kunjungan kerja Pemkab Jombang, Kamis (6/3/2025).\n"
             "Baca Juga:\nPemkab Nganjuk Kunjungi Pemkot Blitar\n"
@@ -307,6 +314,13 @@ def test_a_delegation_there_as_well_visits_the_same_host():
             "rombongan Pemprov Jawa Tengah.")
     assert sorted(pairs(text)) == [("Pemkab Klaten", "Pemkot Magelang"),
                                    ("Pemkab Wonogiri", "Pemkot Magelang")]
+    # "Kunjungan serupa juga dilakukan A dan B": the visit's doers
+    assert sorted(pairs("DPRD Kota Bogor menerima kunjungan kerja DPRD Kota Depok, Senin "
+                        "(3/7/2023). Kunjungan serupa juga dilakukan DPRD Kabupaten Bekasi dan "
+                        "DPRD Kabupaten Karawang pada hari yang sama.")) == [
+        ("DPRD Kabupaten Bekasi", "DPRD Kota Bogor"),
+        ("DPRD Kabupaten Karawang", "DPRD Kota Bogor"),
+        ("DPRD Kota Depok", "DPRD Kota Bogor")]
     # without a visit to one host there is nobody to join
     assert pairs("Dalam festival itu juga hadir rombongan Pemkab Wonogiri dan Pemkab "
                  "Sragen.") == []
@@ -340,6 +354,20 @@ def test_an_office_set_off_by_commas_between_title_and_name():
                  "Persandian dan Statistik, Diskominfo Kabupaten Cianjur, Rina Marlina "
                  "mengatakan pihaknya senang berbagi pengalaman.")
     assert v.received_by.name == "Rina Marlina"
+
+
+def test_heads_arriving_for_a_national_event_make_no_visit():
+    text = ("Sebanyak sepuluh gubernur sudah tiba di Provinsi Kalimantan Timur, Minggu "
+            "(13/3/2022). Kedatangan mereka untuk mengikuti acara bersama Presiden di IKN.\n\n"
+            "Kepala Dinas Pariwisata Provinsi Kaltim Budi Hartono yang menyambut Gubernur "
+            "Sulawesi Barat mengaku senang.")
+    assert pairs(text) == []
+
+
+def test_its_visit_kunjungannya_points_back_to_the_visitor():
+    assert pairs("Gubernur Jawa Tengah Ahmad Luthfi dalam kunjungannya ke Provinsi "
+                 "Bali, Senin (2/6/2025), menandatangani nota kesepahaman.") == [
+        ("Pemprov Jawa Tengah", "Pemprov Bali")]
 
 
 def test_a_side_the_report_leaves_ambiguous_is_kept_with_its_name(tmp_path):

@@ -39,6 +39,11 @@ _HOST_GAP_RE = re.compile(
 _JOINING_RE = re.compile(
     r"\b(?:(?:juga|turut|ikut|pula)\s+(?:hadir|datang|berkunjung)|hadir\s+(?:pula|juga))\s+"
     r"(?:pula\s+)?(?:para\s+)?(?:rombongan|delegasi|tamu)(?:\s+dari)?\s+", re.I)
+# "Kunjungan antara lain dilakukan DPRD A, DPRD B dan DPRD C": the visits' doers.
+_DONE_BY_RE = re.compile(
+    r"\b(?:kunjungan|kunker|studi\s+(?:banding|tiru|komparasi))(?:\s+kerja)?(?:\s+(?:ini|itu|"
+    r"tersebut|serupa|antara\s+lain|juga|pun|yang))*\s+(?:di|ter)(?:lakukan|laksanakan)(?:\s+oleh)?\s+",
+    re.I)
 _ON_BEHALF_RE = re.compile(r"\b(?:mewakili|atas\s+nama)\s+$", re.I)
 _DOING_RE = re.compile(r"\b(?:melakukan|melaksanakan|menggelar|mengadakan)\s+$", re.I)
 _WHEN_RE = re.compile(r"\s*(?:saat|ketika|usai|setelah|sebelum|sewaktu|dalam)\s+$", re.I)
@@ -56,7 +61,11 @@ class Reader(Sides):
         self.planned: dict[tuple[Party, Party], int] = {}
         self.events = {s.index for s in ctx.sentences if not s.noise and EVENT_RE.search(s.text)} \
             if EVENT_RE.search(ctx.flat) else set()
-        self.event_regions = {m.region.code for i in self.events
+        # Where the event takes place: named in its sentence, or in the one before in the
+        # same paragraph ("12 gubernur tiba di Kaltim. Kedatangan mereka untuk mengikuti ...").
+        near = {j for i in self.events for j in (i - 1, i)
+                if j >= 0 and ctx.sentences[j].paragraph == ctx.sentences[i].paragraph}
+        self.event_regions = {m.region.code for i in near
                               for m in ctx.by_sentence.get(i, []) if m.region is not None}
 
     def run(self) -> list[Claim]:
@@ -76,8 +85,9 @@ class Reader(Sides):
         return self.state.claims
 
     def _joining(self) -> list[Claim]:
-        """"Selain rombongan Pemkab A, juga hadir rombongan Pemprov B": in a report of
-        visits to one host, a delegation said to be there as well visits that host too."""
+        """"Selain rombongan Pemkab A, juga hadir rombongan Pemprov B", "Kunjungan antara
+        lain dilakukan DPRD B dan DPRD C": in a report of visits to one host, a delegation
+        said to be there as well, or to make the visit, visits that host too."""
         found = [c for c in self.state.claims if not c.past and not c.support_only
                  and c.visitor is not None and c.host_mention is not None]
         if len({c.host for c in found}) != 1:
@@ -90,14 +100,16 @@ class Reader(Sides):
             if s.noise or s.past or s.index in self.events:
                 continue
             ms = self.ctx.parties(s)
-            for t in _JOINING_RE.finditer(self.flat, s.lead, s.end):
-                m = self._after(ms, t.end(), _VISITOR_GAP_RE, 5)
-                party = self.ctx.party(m) if m is not None else None
-                if party is None or party[0] in known or host[0].startswith(party[0] + "."):
-                    continue  # named already, or the host's own province attending
-                known.add(party[0])
-                out.append(Claim(party, host, s, 0.7, "joining", m, host_mention,
-                                 explicit=False))
+            for t in [*_JOINING_RE.finditer(self.flat, s.lead, s.end),
+                      *_DONE_BY_RE.finditer(self.flat, s.lead, s.end)]:
+                first = self._after(ms, t.end(), _VISITOR_GAP_RE, 5)
+                for m in self._group(first, ms, s.end) if first is not None else []:
+                    party = self.ctx.party(m)
+                    if party is None or party[0] in known or host[0].startswith(party[0] + "."):
+                        continue  # named already, or the host's own province attending
+                    known.add(party[0])
+                    out.append(Claim(party, host, s, 0.7, "joining", m, host_mention,
+                                     explicit=False))
         return out
 
     # -- one sentence

@@ -24,11 +24,13 @@ PASSIVE_RE = re.compile(
 )
 # Visitor first, active: "... melakukan kunjungan kerja ke A", "belajar ... ke A".
 GO_RE = re.compile(
-    r"\b(?:kunjungan(?:\s+kerja)?|kunker|kunja|studi\s+(?:banding|tiru|komparasi|terap|lapangan)|"
+    # "-nya" (its): "dalam kunjungan kerjanya ke A" after the visitor was named
+    r"\b(?:kunjungan(?:\s+kerja)?(?:nya)?|kunker(?:nya)?|kunja|studi\s+(?:banding|tiru|"
+    r"komparasi|terap|lapangan)(?:nya)?|"
     r"study\s+(?:banding|tiru|terap|komparasi)|kaji\s+(?:banding|tiru|terap)|benchmarking|"
     r"silaturahmi|silaturahim|silahturahmi|bersilaturahmi|audiensi|beraudiensi|berkunjung|"
-    r"bertandang|belajar|menimba\s+ilmu|timba\s+ilmu|lawatan|bertolak|datang|tiba|"
-    r"konsultasi|berkonsultasi|kedatangan|kehadiran|perjalanan\s+dinas)\b",
+    r"bertandang|belajar|menimba\s+ilmu|timba\s+ilmu|lawatan(?:nya)?|bertolak|datang|tiba|"
+    r"konsultasi|berkonsultasi|kedatangan|kehadiran|perjalanan\s+dinas(?:nya)?)\b",
     re.I,
 )
 # "Kota A menjadi tujuan studi banding Pemkab B", "Pemkab B memilih Kota A sebagai lokasi
@@ -79,7 +81,9 @@ PLANNED_AFTER_RE = re.compile(r"\b(?:akan|besok|lusa|direncanakan|dijadwalkan|di
 EVENT_RE = re.compile(
     r"\b(?:hadiri|menghadiri|mengikuti|hadir\s+(?:di|dalam|pada))\b[^.]{0,100}?\b(?:Rakernas|"
     r"Rakorwil|Rakornas|Munas|Musyawarah\s+Nasional|Kongres|Konferensi|APEKSI|APKASI|ADEKSI|"
-    r"ADKASI|APPSI|UCLG|Forum\s+[A-Z]|Jambore|Pekan\s+[A-Z]|Expo|Pameran|Festival)", re.I)
+    r"ADKASI|APPSI|UCLG|Forum\s+[A-Z]|Jambore|Pekan\s+[A-Z]|Expo|Pameran|Festival|"
+    # a national event: the President's, at the new capital, Independence Day
+    r"Presiden\b|IKN\b|Ibu\s+Kota\s+Nusantara|HUT\s+(?:RI|Kemerdekaan))", re.I)
 # A visit called off, wherever the sentence says so.
 CANCELLED_RE = re.compile(r"\b(?:batal|dibatalkan|tidak\s+jadi|urung|ditunda|ditolak)\b", re.I)
 # ... or that denies one, or tells a habit rather than a visit (read from the delegation on).
