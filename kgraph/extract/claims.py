@@ -39,6 +39,7 @@ _HOST_GAP_RE = re.compile(
 _JOINING_RE = re.compile(
     r"\b(?:(?:juga|turut|ikut|pula)\s+(?:hadir|datang|berkunjung)|hadir\s+(?:pula|juga))\s+"
     r"(?:pula\s+)?(?:para\s+)?(?:rombongan|delegasi|tamu)(?:\s+dari)?\s+", re.I)
+_JOINING_WORDS_RE = re.compile(r"hadir|datang|berkunjung|lakukan|laksanakan")
 # "Kunjungan antara lain dilakukan DPRD A, DPRD B dan DPRD C": the visits' doers.
 _DONE_BY_RE = re.compile(
     r"\b(?:kunjungan|kunker|studi\s+(?:banding|tiru|komparasi))(?:\s+kerja)?(?:\s+(?:ini|itu|"
@@ -88,6 +89,11 @@ class Reader(Sides):
         """"Selain rombongan Pemkab A, juga hadir rombongan Pemprov B", "Kunjungan antara
         lain dilakukan DPRD B dan DPRD C": in a report of visits to one host, a delegation
         said to be there as well, or to make the visit, visits that host too."""
+        # The words first, as plain text (fast): most reports have none of these phrases.
+        wanted = {self.ctx.sentence_of(m.start())
+                  for m in _JOINING_WORDS_RE.finditer(self.flat.lower())}
+        if not wanted:
+            return []
         found = [c for c in self.state.claims if not c.past and not c.support_only
                  and c.visitor is not None and c.host_mention is not None]
         if len({c.host for c in found}) != 1:
@@ -97,7 +103,7 @@ class Reader(Sides):
         known = {c.visitor[0] for c in found} | {host[0]}  # type: ignore[index]
         out: list[Claim] = []
         for s in self.ctx.sentences:
-            if s.noise or s.past or s.index in self.events:
+            if s.index not in wanted or s.noise or s.past or s.index in self.events:
                 continue
             ms = self.ctx.parties(s)
             for t in [*_JOINING_RE.finditer(self.flat, s.lead, s.end),
