@@ -44,6 +44,14 @@ def test_the_extraction_figures_on_the_dev_set_are_real(invoke):
     assert shown.strip() == result.stdout.strip()
 
 
+def test_the_topics_json_example_is_what_the_command_prints(invoke):
+    """The README shows the start of ``kgraph topics --format json``: it is the real start."""
+    result = invoke("topics", "--format", "json")
+    assert result.exit_code == 0
+    shown = README.split("$ kgraph topics --format json\n", 1)[1].split("\n...\n", 1)[0]
+    assert result.stdout.startswith(shown + "\n")
+
+
 def test_the_from_python_snippet_runs_as_a_plain_script(tmp_path):
     """Saved as a script (no ``if __name__ == "__main__"`` guard) and run, the README's
     Python example runs once: the query's child process does not run the script again."""
