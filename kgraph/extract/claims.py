@@ -15,8 +15,9 @@ The visitor missing from a sentence is found where a reader of Indonesian finds 
 delegation named before ("rombongan", "delegasi", "para tamu", "Komisi A DPRD"), a
 person named before ("Gubernur Khofifah"), the governments listed after a count ("tiga
 kabupaten ... yaitu A, B dan C"), a delegation said to be there as well ("juga hadir
-rombongan C") in a report of visits to one host. A clause that only plans, hopes for or cancels a visit
-gives no claim; one that tells an earlier visit gives a claim marked ``past``.
+rombongan C") in a report of visits to one host. A clause that only plans, hopes for or
+cancels a visit gives no claim; one that tells an earlier visit gives a claim marked
+``past``.
 """
 from __future__ import annotations
 
@@ -43,8 +44,8 @@ _JOINING_WORDS_RE = re.compile(r"hadir|datang|berkunjung|lakukan|laksanakan")
 # "Kunjungan antara lain dilakukan DPRD A, DPRD B dan DPRD C": the visits' doers.
 _DONE_BY_RE = re.compile(
     r"\b(?:kunjungan|kunker|studi\s+(?:banding|tiru|komparasi))(?:\s+kerja)?(?:\s+(?:ini|itu|"
-    r"tersebut|serupa|antara\s+lain|juga|pun|yang))*\s+(?:di|ter)(?:lakukan|laksanakan)(?:\s+oleh)?\s+",
-    re.I)
+    r"tersebut|serupa|antara\s+lain|juga|pun|yang))*\s+(?:di|ter)(?:lakukan|laksanakan)"
+    r"(?:\s+oleh)?\s+", re.I)
 _ON_BEHALF_RE = re.compile(r"\b(?:mewakili|atas\s+nama)\s+$", re.I)
 _DOING_RE = re.compile(r"\b(?:melakukan|melaksanakan|menggelar|mengadakan)\s+$", re.I)
 _WHEN_RE = re.compile(r"\s*(?:saat|ketika|usai|setelah|sebelum|sewaktu|dalam)\s+$", re.I)

@@ -20,7 +20,7 @@ from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 from .people import Person, find_people
 from .regions import KIND_COUNCIL, KIND_GOV, KIND_OFFICE, KIND_ROLE, KIND_VENUE, \
     Mention, RegionMatcher
-from .roles import role_level
+from .roles import region_level, role_level
 from .text import Document, Sentence, segment
 
 Party = tuple[str, str]  # (region code, body)
@@ -208,10 +208,7 @@ class Context:
 def _level_fits(role: str, region: Region | None) -> bool:
     """Whether a title may serve a region of that type ("Bupati" a kabupaten)."""
     level = role_level(role)
-    if not level or region is None:
-        return True
-    return {"Kota": region.type.startswith("kota"), "Kabupaten": region.type == "kabupaten",
-            "Provinsi": region.is_province}[level]
+    return not level or region is None or region_level(region) == level
 
 
 __all__ = ["Context", "Party"]

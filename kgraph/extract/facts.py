@@ -16,7 +16,7 @@ from .context import Context
 from .dates import find_dates
 from .patterns import DIPIMPIN_RE, PLACE_RE, RECEIVE_RE, RECEIVED_BY_RE
 from .people import REPRESENTING, Person, read_name
-from .roles import role_level
+from .roles import region_level, role_level
 from .text import Sentence
 from .topics import TopicOwner, default_topic_finder
 
@@ -120,8 +120,8 @@ class Facts:
                 return self._ref(p, key, spans)
         # 4. A head named without a region ("Bupati Drs H Anwar Sadat") whose title fits
         # this side and not the other (a Bupati between a kabupaten and a province).
-        level = _LEVELS.get(region.type)
-        if level and (other is None or _LEVELS.get(other.type) != level):
+        level = region_level(region)
+        if other is None or region_level(other) != level:
             bare = [p for p in people if p.region is None and p.mention is None and
                     p.rank <= 1 and
                     role_level(p.role) == level and p.body == body and
@@ -212,10 +212,6 @@ class Facts:
                                            len(m.group("place").rstrip(" ,")))
                 return place
         return None
-
-
-_LEVELS = {"kota": "Kota", "kota administrasi": "Kota", "kabupaten": "Kabupaten",
-           "provinsi": "Provinsi"}
 
 
 def _fits(p: Person, region: Region, receiving: bool) -> bool:

@@ -2,10 +2,10 @@
 
 Regional news is typed fast: a name one letter off its gazetteer spelling is still the
 region the reader understands. It is read only right after a word that announces a
-region's name (Kota, Kabupaten, Pemkot, DPRD, Bupati, ...), only for names of six letters
-or more, only when exactly one name of the gazetteer (with the same first letter) is one
-letter away, and only when the report names that region or its province correctly
-elsewhere.
+region's name (Kota, Kabupaten, Pemkot, DPRD, ...; not a head's title), only for names of
+six letters or more, only when exactly one name of the gazetteer (with the same first
+letter) is one letter away, and only when the report names that region or its province
+correctly elsewhere.
 """
 from __future__ import annotations
 
@@ -47,8 +47,8 @@ class MisspeltNames:
         tokens it takes, its regions), or ``None``."""
         start = tokens[i][0]
         before = text[max(0, start - 12):start]
-        if not before[-1:].isspace() or before.rsplit(None, 1)[-1:] == [] or \
-                before.rsplit(None, 1)[-1] not in _ANNOUNCES_REGION:
+        words = before.split()
+        if not before[-1:].isspace() or not words or words[-1] not in _ANNOUNCES_REGION:
             return None
         for size in (2, 1):
             if i + size > len(tokens) or (size == 2 and

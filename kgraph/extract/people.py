@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 from ..resolve.names import clean_name, clean_role
 from .regions import KIND_OFFICE, OFFICE_NAMES, Mention, RegionMatcher
-from .roles import (FIELD, ROLE_HEAD_RE, ROLE_TAIL_RE, office_title_end, rank, role_body,
-                    role_level)
+from .roles import (FIELD, ROLE_HEAD_RE, ROLE_TAIL_RE, office_title_end, rank, region_level,
+                    role_body, role_level)
 
 _TITLE_TOKENS = frozenset("h hj hm dr drs dra ir prof kh drg tgh ust ny tn apt bpk pak bapak ibu bu "
                           "sdr haji hajjah".split())
@@ -143,11 +143,9 @@ def find_people(text: str, sentence_of, mentions: list[Mention], matcher: Region
         if name and any(m.start == name_start or m.name_start == name_start for m in by_pos):
             name = None  # "Gubernur Jawa Timur, Surabaya": a place, not a name
         if name is None:
-            name, name_start, name_end = _name_before(text, start)
-        if name is None:
-            # "Ir. Moh. Taufik, M.Sc., mewakili Bupati X": the person stands in for X's head
-            name, name_start, name_end = _name_before(text, start, representing=True)
-            if name:
+            name, name_start, name_end, representing = _name_before(text, start)
+            if representing:
+                # "Ir. Moh. Taufik, M.Sc., mewakili Bupati X": the person stands in for X's head
                 role_text = REPRESENTING + role_text
         region = _person_region(role_text, region_mention, matcher)
         body = role_body(role_text) if region_mention is None or region_mention.body != \
@@ -240,25 +238,26 @@ def _name_follows(text: str, pos: int) -> bool:
         not _VERB_FORM_RE.match(m.group(1).lower())
 
 
-def _name_before(text: str, start: int, representing: bool = False
-                 ) -> tuple[str | None, int, int]:
+def _name_before(text: str, start: int) -> tuple[str | None, int, int, bool]:
     """"Drs HM Syarif Hidayat MM Bupati X", "Menurut Ria Agusria wakil ketua DPRD X": a
-    name written right before the title; ``representing``: "Budi, mewakili Bupati X"."""
+    name written right before the title, with its offsets, and whether the person stands in
+    for the official ("Budi, mewakili Bupati X")."""
     window = text[max(0, start - 70):start]
-    m = (_REPRESENTING_RE if representing else _BEFORE_TITLE_RE).search(window)
+    m = _BEFORE_TITLE_RE.search(window)
     if not m:
-        return None, start, start
+        return None, start, start, False
     words = [(w.start(), w.group()) for w in re.finditer(r"\S+", m.group(1))]
     if len(words) > 1 and words[0][1].lower() in _SPEECH_WORDS:
         words = words[1:]  # "Menurut Ria Agusria ...": the name follows the verb
     if any(w.rstrip(".").lower() in _NAME_STOP or _VERB_FORM_RE.match(w.lower())
            for _, w in words):
-        return None, start, start
+        return None, start, start, False
     name = clean_name(" ".join(w for _, w in words))
     if not name or len(name.replace(" ", "")) < 3:
-        return None, start, start
+        return None, start, start, False
     name_start = start - len(window) + m.start(1)
-    return name, name_start + words[0][0], name_start + len(m.group(1))
+    return name, name_start + words[0][0], name_start + len(m.group(1)), \
+        m.group("representing") is not None
 
 
 #: The start of the role of someone standing in for an official ("mewakili Bupati X").
@@ -267,8 +266,8 @@ REPRESENTING = "mewakili "
 _SPEECH_WORDS = frozenset("kata ujar ucap jelas tutur ungkap imbuh menurut".split())
 _BEFORE_TITLE_RE = re.compile(
     r"(?:^|[,.;:\"”]\s+|\n|\b(?:" + "|".join(_SPEECH_WORDS) + r")\s+)"
-    r"((?:[A-Z][A-Za-z'’.]* +){0,5}[A-Z][A-Za-z'’.]*)(?:, *[A-Z][A-Za-z.]{0,7})* *,? +$")
-_REPRESENTING_RE = re.compile(_BEFORE_TITLE_RE.pattern[:-1] + r"(?:yang +)?mewakili +$")
+    r"((?:[A-Z][A-Za-z'’.]* +){0,5}[A-Z][A-Za-z'’.]*)(?:, *[A-Z][A-Za-z.]{0,7})* *,? +"
+    r"(?P<representing>(?:yang +)?mewakili +)?$")
 
 
 def _delegation_leaders(text: str, sentence_of, mentions: list[Mention],
@@ -321,10 +320,7 @@ def _person_region(role: str, mention: Mention | None, matcher: RegionMatcher) -
         return mention.region
     level = role_level(role)
     if level:
-        fitting = [r for r in mention.candidates
-                   if (level == "Kota" and r.type.startswith("kota"))
-                   or (level == "Kabupaten" and r.type == "kabupaten")
-                   or (level == "Provinsi" and r.type == "provinsi")]
+        fitting = [r for r in mention.candidates if region_level(r) == level]
         if len(fitting) == 1:
             return fitting[0]
     return None

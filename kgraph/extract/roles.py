@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT
+from ..resolve.gazetteer import BODY_COUNCIL, BODY_GOVERNMENT, Region
 
 _ACTING = r"(?:(?:Pj\.?|Pjs\.?|Plt\.?|Plh\.?|Penjabat(?:\s+Sementara)?(?:\s*\(\s*Pjs?\s*\))?)\s+)?"
 _NUM = r"(?:[IVX]+|[A-E]|\d+)\b"
@@ -70,6 +70,12 @@ def role_level(role: str) -> str:
                  r"provinsi", low):
         return "Provinsi"
     return ""
+
+
+def region_level(region: Region) -> str:
+    """The level word of a region's type, as :func:`role_level` gives it: "Kota" for a kota
+    or kota administrasi, "Kabupaten", "Provinsi"."""
+    return "Kota" if region.type.startswith("kota") else region.type.capitalize()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -149,4 +155,4 @@ def office_title_end(text: str, start: int, end: int, offices: frozenset[str]) -
 
 
 __all__ = ["ROLE_BEFORE_RE", "ROLE_HEAD_RE", "ROLE_TAIL_RE", "office_title_end", "rank",
-           "role_body", "role_level", "role_region_words"]
+           "region_level", "role_body", "role_level", "role_region_words"]

@@ -87,7 +87,8 @@ _CONNECTIVES = frozenset(
 # A dateline: "MALANG – ", "Lingga (ANTARA) - ", "Trenggalek, memorandum.co.id - ",
 # "PURWAKARTA-", "TRIBUNPONTIANAK.CO.ID, SINTANG - ".
 # "KOTA, kabarMagelang.com__Jajaran ...": a news site's address, then a separator.
-_DATELINE_DASH_RE = re.compile(r"\S\s+[–—]\s+\S|\.(?:com|id|net|org)\s*(?:[-–—]+|_{2,})\s*\S")
+_DATELINE_DASH_RE = re.compile(
+    r"\S\s+[–—]\s+\S|\.(?:com|id|net|org)\s*(?:[-–—]+|_{2,})\s*\S")
 _DASH_RE = re.compile(r"\s*(?:[–—]|โ|-{1,2}|_{2,})\s*|\s+-\s*")
 
 
